@@ -1,0 +1,125 @@
+"""Commands to the back-office stores (CRM, billing, CDR) and their result events.
+
+A command travels on ``dsr.commands`` with routing key ``backoffice.<store>.<action>.v1``;
+the store answers on ``dsr.events`` with ``backoffice.<store>.<action>.result.v1``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.envelope import COMMANDS_EXCHANGE, Message
+from contracts.vocabulary import Action, Category, Msisdn, Reference, Store
+
+
+class StoreAction(StrEnum):
+    IDENTIFY = "identify"
+    DISCOVER = "discover"
+    EXPORT = "export"
+    RECTIFY = "rectify"
+    ERASE = "erase"
+    RESTRICT = "restrict"
+    UNRESTRICT = "unrestrict"
+    OPT_OUT = "opt_out"
+
+
+class Holding(BaseModel):
+    """An MSISDN and the period a customer held it (number recycling, rulebook §4)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    msisdn: Msisdn
+    held_from: datetime
+    held_until: datetime | None = None
+
+
+class StoreCommand(Message):
+    message_type: ClassVar[str] = "backoffice.{store}.{action}.v1"
+    exchange: ClassVar[str] = COMMANDS_EXCHANGE
+    summary: ClassVar[str] = "Fulfilment or discovery asks one store to act for one request"
+
+    command_id: str = Field(min_length=1, max_length=100)
+    reference: Reference
+    store: Store
+    action: StoreAction
+    customer_code: str | None = None
+    msisdn: Msisdn | None = None
+    holdings: list[Holding] = Field(default_factory=list)
+    categories: list[Category] = Field(default_factory=list, description="empty means all")
+    corrections: dict[str, str] = Field(default_factory=dict)
+    as_of: datetime | None = Field(default=None, description="identify: the receipt time")
+
+    def routing_type(self) -> str:
+        return f"backoffice.{self.store.value}.{self.action.value}.v1"
+
+
+class Hold(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: str = Field(description="debt, litigation, stolen_device, accounting, "
+                      "traffic_retention, or legal_obligation (opaque)")
+    until: date | None = None
+
+
+class InventoryItem(BaseModel):
+    """What one store holds of one category for the subject."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    store: Store
+    category: Category
+    records: int = Field(ge=0)
+    first_at: datetime | None = None
+    last_at: datetime | None = None
+    legal_basis: str
+    retention: str
+    holds: list[Hold] = Field(default_factory=list)
+
+
+class StoreOutcome(BaseModel):
+    """What one store did to one category."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    category: Category
+    action: Action
+    records: int = Field(ge=0)
+    reason: str | None = None
+    kept_until: date | None = None
+
+
+class IdentityRecord(BaseModel):
+    """The CRM's identity fields for matching; travels only from CRM to identity."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    customer_code: str
+    full_name: str
+    date_of_birth: date | None = None
+    nina: str | None = None
+    msisdn_held_on_receipt: bool
+    legal_entity: bool = False
+
+
+class StoreResult(Message):
+    message_type: ClassVar[str] = "backoffice.{store}.{action}.result.v1"
+    summary: ClassVar[str] = "A store's answer to one command"
+
+    command_id: str
+    reference: Reference
+    store: Store
+    action: StoreAction
+    ok: bool
+    error: str | None = None
+    identity: IdentityRecord | None = None
+    holdings: list[Holding] = Field(default_factory=list)
+    inventory: list[InventoryItem] = Field(default_factory=list)
+    outcomes: list[StoreOutcome] = Field(default_factory=list)
+    export_ref: str | None = None
+
+    def routing_type(self) -> str:
+        return f"backoffice.{self.store.value}.{self.action.value}.result.v1"

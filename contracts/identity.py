@@ -1,0 +1,50 @@
+"""Identity verification outcomes (rulebook §3)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.envelope import Message
+from contracts.intake import RequestDetails
+from contracts.vocabulary import DocumentKind, Reference, Right
+
+
+class CheckResult(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    check: str
+    passed: bool
+    note: str | None = Field(default=None, description="Why it failed; never reveals CRM data")
+
+
+class IdentityVerified(Message):
+    message_type: ClassVar[str] = "identity.verified.v1"
+    summary: ClassVar[str] = "The subject's identity is verified; data may now be revealed"
+
+    reference: Reference
+    right: Right
+    customer_code: str
+    document_kind: DocumentKind
+    document_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    checks: list[CheckResult]
+    details: RequestDetails
+
+
+class IdentityRejected(Message):
+    message_type: ClassVar[str] = "identity.rejected.v1"
+    summary: ClassVar[str] = "A check failed; the request is closed without revealing data"
+
+    reference: Reference
+    right: Right
+    checks: list[CheckResult]
+
+
+class DocumentRequested(Message):
+    message_type: ClassVar[str] = "identity.document-requested.v1"
+    summary: ClassVar[str] = "The identity document is missing or unreadable; the customer is asked"
+
+    reference: Reference
+    right: Right
+    reason: str

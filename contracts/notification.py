@@ -1,0 +1,35 @@
+"""Messages sent to the customer (rulebook §8)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import Field
+
+from contracts.envelope import Message
+from contracts.vocabulary import Reference
+
+
+class NotificationKind(StrEnum):
+    ACKNOWLEDGEMENT = "acknowledgement"
+    DOCUMENT_REQUESTED = "document_requested"
+    IDENTITY_NOT_VERIFIED = "identity_not_verified"
+    OUTCOME = "outcome"
+    FAILURE = "failure"
+
+
+class Medium(StrEnum):
+    SMS = "sms"
+    LETTER = "letter"
+    EMAIL = "email"
+
+
+class NotificationSent(Message):
+    message_type: ClassVar[str] = "notification.sent.v1"
+    summary: ClassVar[str] = "A message was handed to the SMS, e-mail or postal gateway"
+
+    reference: Reference
+    kind: NotificationKind
+    medium: Medium
+    parts: int = Field(ge=1)

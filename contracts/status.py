@@ -1,0 +1,46 @@
+"""Where a request stands: the status events and the 7400 agent's query."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from pydantic import AwareDatetime, Field
+
+from contracts.envelope import Message
+from contracts.vocabulary import Reference, RequestState, Right
+
+
+class StatusChanged(Message):
+    message_type: ClassVar[str] = "request.status-changed.v1"
+    summary: ClassVar[str] = "Every change of a request's state"
+
+    reference: Reference
+    right: Right
+    state: RequestState
+    due_on: date
+    reason: str | None = Field(default=None, max_length=500)
+    changed_at: AwareDatetime
+
+
+class StatusQuery(Message):
+    message_type: ClassVar[str] = "request.status.query.v1"
+    summary: ClassVar[str] = "Ask for a request's state (AMQP reply_to + correlation_id)"
+
+    reference: str = Field(min_length=1, max_length=40)
+
+
+class StatusReply(Message):
+    message_type: ClassVar[str] = "request.status.reply.v1"
+    summary: ClassVar[str] = "The answer to a status query, sent to the query's reply_to"
+
+    reference: str
+    found: bool
+    right: Right | None = None
+    state: RequestState | None = None
+    due_on: date | None = None
+    reason: str | None = None
+    updated_at: AwareDatetime | None = None
+    outcomes: dict[str, str] = Field(
+        default_factory=dict, description="category -> action, once fulfilled"
+    )

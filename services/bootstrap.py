@@ -1,0 +1,58 @@
+"""The one place where real adapters are built: engines, processors, buses.
+
+Tests call ``bootstrap`` with their own settings and a fake clock; entrypoints call it once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from services.runtime.amqp.runner import AmqpRunner
+from services.runtime.clock import Clock, SystemClock
+from services.runtime.database import create_service_engine
+from services.runtime.logging import LogOutcome, configure_logging
+from services.runtime.memory_bus import EmbeddedBus, InMemoryBroker
+from services.runtime.processor import Processor
+from services.runtime.settings import Settings
+from services.workers import ALL, worker
+
+
+@dataclass
+class App:
+    settings: Settings
+    clock: Clock
+    processors: dict[str, Processor]
+
+    def engine(self, name: str) -> Engine:
+        return self.processors[name].engine
+
+    def embedded_bus(self) -> EmbeddedBus:
+        return EmbeddedBus(InMemoryBroker(), self.processors.values())
+
+    def amqp_runner(self) -> AmqpRunner:
+        return AmqpRunner(self.settings, list(self.processors.values()))
+
+    def dispose(self) -> None:
+        for processor in self.processors.values():
+            processor.engine.dispose()
+
+
+def bootstrap(
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    names: Sequence[str] = ALL,
+    configure_logs: bool = True,
+) -> App:
+    settings = settings or Settings()
+    clock = clock or SystemClock()
+    if configure_logs:
+        configure_logging(settings.log_level, settings.log_json)
+    processors = {}
+    for name in names:
+        spec = worker(name)
+        engine = create_service_engine(name, settings, spec.tables)
+        processors[name] = Processor(spec, engine, settings, clock, middleware=[LogOutcome(name)])
+    return App(settings, clock, processors)

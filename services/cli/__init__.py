@@ -1,0 +1,1 @@
+"""The ``dsr`` command line: demo, run, seed, submit, status."""

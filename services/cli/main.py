@@ -1,0 +1,114 @@
+"""``dsr``: the operator's command line. Each command is thin: parse, bootstrap, call."""
+
+from __future__ import annotations
+
+import signal
+from datetime import UTC, datetime
+
+import click
+from rich.console import Console
+
+from contracts.envelope import CloudEvent
+from contracts.intake import IdentityDocument, RequestSubmitted, SubjectClaim
+from contracts.vocabulary import Channel, DocumentKind, Right
+from services.bootstrap import bootstrap
+from services.cli import tables
+from services.cli.clients import CLI_SOURCE, BusClient, EmbeddedClient, KombuClient
+from services.runtime.settings import Settings
+from services.workers import ALL
+
+console = Console()
+
+
+def _client(settings: Settings) -> BusClient:
+    if settings.amqp_url:
+        return KombuClient(settings.amqp_url)
+    return EmbeddedClient(bootstrap(settings, configure_logs=False).embedded_bus())
+
+
+@click.group()
+def main() -> None:
+    """Personal-data rights requests: intake, identity, discovery, fulfilment, notification."""
+
+
+@main.command()
+def demo() -> None:
+    """Run every worker in-process on a fresh demo data set and show the outcomes."""
+    from services.cli.demo import run_demo
+
+    run_demo(Settings(), console)
+
+
+@main.command()
+@click.option("--worker", "names", multiple=True, type=click.Choice(ALL),
+              help="Run only these workers (repeatable); default: all of them.")
+def run(names: tuple[str, ...]) -> None:
+    """Run workers against RabbitMQ (DSR_AMQP_URL) until SIGTERM or Ctrl-C."""
+    settings = Settings()
+    if not settings.amqp_url:
+        raise click.UsageError("set DSR_AMQP_URL, e.g. amqp://guest:guest@127.0.0.1:5672/%2F")
+    runner = bootstrap(settings, names=names or ALL).amqp_runner()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: runner.stop())
+    runner.run()
+
+
+@main.command()
+@click.option("--subscribers", default=50, show_default=True)
+@click.option("--cdr-per-subscriber", default=200, show_default=True)
+@click.option("--seed", "seed_value", default=7400, show_default=True)
+def seed(subscribers: int, cdr_per_subscriber: int, seed_value: int) -> None:
+    """Fill the simulated CRM, billing and CDR stores with synthetic subscribers."""
+    from services.cli.seeding import seed_stores
+
+    counts = seed_stores(Settings(), seed_value, subscribers, cdr_per_subscriber, console)
+    console.print(tables.counts_table(counts))
+
+
+@main.command()
+@click.option("--channel", type=click.Choice([c.value for c in Channel]), default="callcentre",
+              show_default=True)
+@click.option("--reference", "channel_reference", required=True,
+              help="The channel's own reference (call id, letter registration number).")
+@click.option("--right", type=click.Choice([r.value for r in Right]), required=True)
+@click.option("--msisdn", required=True)
+@click.option("--name", "full_name", required=True)
+@click.option("--customer-code")
+@click.option("--nina")
+@click.option("--birth-date", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--document", "document_kind", type=click.Choice([d.value for d in DocumentKind]))
+@click.option("--document-number")
+@click.option("--document-expires", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--received-at", type=click.DateTime(), help="Default: now (UTC).")
+def submit(channel: str, channel_reference: str, right: str, msisdn: str, full_name: str,
+           customer_code: str | None, nina: str | None, birth_date: datetime | None,
+           document_kind: str | None, document_number: str | None,
+           document_expires: datetime | None, received_at: datetime | None) -> None:
+    """Publish an intake event, as the call centre or the back office would."""
+    birth = birth_date.date() if birth_date else None
+    document = None
+    if document_kind:
+        document = IdentityDocument(
+            kind=DocumentKind(document_kind), number=document_number or "", holder_name=full_name,
+            date_of_birth=birth, expires_on=document_expires.date() if document_expires else None)
+    intake = RequestSubmitted(
+        channel=Channel(channel), channel_reference=channel_reference,
+        received_at=(received_at or datetime.now(UTC)).replace(tzinfo=UTC), right=Right(right),
+        subject=SubjectClaim(msisdn=msisdn, full_name=full_name, customer_code=customer_code,
+                             nina=nina, date_of_birth=birth),
+        identity_document=document)
+    event = CloudEvent.wrap(intake, source=CLI_SOURCE)
+    _client(Settings()).submit(event)
+    console.print(f"submitted [bold]{channel_reference}[/] as event {event.id}")
+
+
+@main.command()
+@click.argument("reference")
+def status(reference: str) -> None:
+    """Where a request stands, as a 7400 agent would tell the caller."""
+    reply = _client(Settings()).status(reference)
+    if reply is None:
+        raise click.ClickException("no answer from the intake worker; is it running?")
+    if not reply.found:
+        raise click.ClickException(f"no request {reference}")
+    console.print(tables.status_table([reply]))

@@ -1,0 +1,1 @@
+"""Data discovery: what CRM, billing and CDR hold for a verified subject."""

@@ -1,0 +1,17 @@
+"""What the discovery worker consumes."""
+
+from contracts.backoffice import StoreResult
+from contracts.identity import IdentityVerified
+from services.discovery import handlers
+from services.discovery.tables import metadata
+from services.runtime.routing import Route, Worker, on
+
+WORKER = Worker(
+    name="discovery",
+    tables=metadata,
+    routes=(
+        on(IdentityVerified, handlers.start_discovery),
+        Route(binding="backoffice.*.discover.result.v1", message=StoreResult,
+              handler=handlers.record_findings),
+    ),
+)

@@ -1,0 +1,22 @@
+"""One discovery per request: which stores have answered and what they hold."""
+
+from sqlalchemy import JSON, Column, Integer, String, Table
+
+from services.runtime.database import UtcDateTime, service_metadata
+
+metadata = service_metadata()
+
+discoveries = Table(
+    "discoveries",
+    metadata,
+    Column("reference", String(20), primary_key=True),
+    Column("right", String(20), nullable=False),
+    Column("customer_code", String(40), nullable=False),
+    Column("details", JSON, nullable=False),
+    Column("awaiting", JSON, nullable=False),
+    Column("holdings", JSON, nullable=False),
+    Column("inventory", JSON, nullable=False),
+    Column("completed", Integer, nullable=False, default=0),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)

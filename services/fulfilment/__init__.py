@@ -1,0 +1,1 @@
+"""Fulfilment: carry out the right in every store that holds the subject's data."""

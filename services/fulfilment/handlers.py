@@ -1,0 +1,75 @@
+"""Fulfilment handlers: command every store the policy names, gather their outcomes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Row, insert, select
+
+from contracts.backoffice import StoreCommand, StoreResult
+from contracts.discovery import DiscoveryCompleted
+from contracts.fulfilment import CategoryOutcome, FulfilmentCompleted, FulfilmentFailed
+from contracts.vocabulary import Right
+from services.fulfilment.policy import plan
+from services.fulfilment.tables import fulfilments
+from services.runtime.deps import Deps
+from services.runtime.errors import Reject
+from services.runtime.saga_state import save_versioned
+
+RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
+
+
+def start_fulfilment(discovered: DiscoveryCompleted, deps: Deps) -> None:
+    steps = plan(discovered.right, discovered.inventory, discovered.details.categories)
+    deps.db.execute(insert(fulfilments).values(
+        reference=discovered.reference, right=discovered.right.value,
+        awaiting=[step.store.value for step in steps], outcomes=[], export_refs=[],
+        state=RUNNING if steps else COMPLETED, version=1, updated_at=deps.now(),
+    ))
+    for step in steps:
+        deps.publish(StoreCommand(
+            command_id=f"{discovered.reference}:{step.action.value}:{step.store.value}",
+            reference=discovered.reference, store=step.store, action=step.action,
+            customer_code=discovered.customer_code, holdings=discovered.holdings,
+            categories=list(step.categories), corrections=discovered.details.corrections,
+        ), subject=discovered.reference)
+    if not steps:
+        _complete(deps, discovered.reference, discovered.right, [], [])
+
+
+def record_outcome(result: StoreResult, deps: Deps) -> None:
+    row = _load(deps, result.reference)
+    if row.state != RUNNING or result.store.value not in row.awaiting:
+        return
+    if not result.ok:
+        save_versioned(deps.db, fulfilments, row, deps.now(), state=FAILED)
+        deps.publish(FulfilmentFailed(
+            reference=result.reference, right=row.right,
+            reason=f"{result.store.value} failed to {result.action.value}: {result.error}",
+        ), subject=result.reference)
+        return
+    awaiting = [s for s in row.awaiting if s != result.store.value]
+    outcomes = row.outcomes + [
+        {**o.model_dump(mode="json"), "store": result.store.value} for o in result.outcomes
+    ]
+    export_refs = row.export_refs + ([result.export_ref] if result.export_ref else [])
+    save_versioned(deps.db, fulfilments, row, deps.now(), awaiting=awaiting, outcomes=outcomes,
+                   export_refs=export_refs, state=RUNNING if awaiting else COMPLETED)
+    if not awaiting:
+        _complete(deps, result.reference, Right(row.right), outcomes, export_refs)
+
+
+def _complete(deps: Deps, reference: str, right: Right, outcomes: list[dict[str, Any]],
+              export_refs: list[str]) -> None:
+    deps.publish(FulfilmentCompleted(
+        reference=reference, right=right,
+        outcomes=[CategoryOutcome.model_validate(o) for o in outcomes],
+        package_ref=f"exports/{reference}" if export_refs else None,
+    ), subject=reference)
+
+
+def _load(deps: Deps, reference: str) -> Row[Any]:
+    row = deps.db.execute(select(fulfilments).where(fulfilments.c.reference == reference)).first()
+    if row is None:
+        raise Reject(f"no fulfilment is running for {reference}")
+    return row

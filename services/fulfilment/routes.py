@@ -1,0 +1,20 @@
+"""What the fulfilment worker consumes."""
+
+from contracts.backoffice import StoreAction, StoreResult
+from contracts.discovery import DiscoveryCompleted
+from services.fulfilment import handlers
+from services.fulfilment.tables import metadata
+from services.runtime.routing import Route, Worker, on
+
+FULFILMENT_ACTIONS = (StoreAction.EXPORT, StoreAction.ERASE, StoreAction.RESTRICT,
+                      StoreAction.UNRESTRICT, StoreAction.RECTIFY, StoreAction.OPT_OUT)
+
+WORKER = Worker(
+    name="fulfilment",
+    tables=metadata,
+    routes=(
+        on(DiscoveryCompleted, handlers.start_fulfilment),
+        *(Route(binding=f"backoffice.*.{action.value}.result.v1", message=StoreResult,
+                handler=handlers.record_outcome) for action in FULFILMENT_ACTIONS),
+    ),
+)

@@ -1,0 +1,20 @@
+"""One fulfilment saga per request."""
+
+from sqlalchemy import JSON, Column, Integer, String, Table
+
+from services.runtime.database import UtcDateTime, service_metadata
+
+metadata = service_metadata()
+
+fulfilments = Table(
+    "fulfilments",
+    metadata,
+    Column("reference", String(20), primary_key=True),
+    Column("right", String(20), nullable=False),
+    Column("awaiting", JSON, nullable=False),
+    Column("outcomes", JSON, nullable=False),
+    Column("export_refs", JSON, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)

@@ -1,0 +1,1 @@
+"""Identity verification: the requester's document against the CRM (rulebook §3)."""

@@ -1,0 +1,28 @@
+"""Name matching that tolerates accents, case, word order and small transliterations."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def normalise(name: str) -> str:
+    """'Keïta  Moussa' -> 'keita moussa', words sorted, so order does not matter."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    words = "".join(c if c.isalnum() else " " for c in letters.casefold()).split()
+    return " ".join(sorted(words))
+
+
+def edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def names_match(claimed: str, recorded: str, tolerance: int = 2) -> bool:
+    return edit_distance(normalise(claimed), normalise(recorded)) <= tolerance

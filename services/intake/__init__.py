@@ -1,0 +1,1 @@
+"""Intake: validate, deduplicate, register, compute the legal deadline; the request registry."""

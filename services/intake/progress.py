@@ -1,0 +1,79 @@
+"""The registry follows the saga: each worker's event moves the request forward.
+
+States only move forward (a late or redelivered event never moves a request back), and
+every move is published as ``request.status-changed.v1``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contracts.discovery import DiscoveryCompleted
+from contracts.fulfilment import FulfilmentCompleted, FulfilmentFailed
+from contracts.identity import DocumentRequested, IdentityRejected, IdentityVerified
+from contracts.notification import NotificationKind, NotificationSent
+from contracts.status import StatusChanged
+from contracts.vocabulary import RequestState
+from services.intake import registry
+from services.runtime.deps import Deps
+from services.runtime.errors import Reject
+
+S = RequestState
+ORDER = [S.REGISTERED, S.DOCUMENT_REQUESTED, S.MANUAL_REVIEW, S.IDENTITY_VERIFIED,
+         S.IDENTITY_REJECTED, S.DATA_DISCOVERED, S.FULFILLED, S.COMPLETED, S.CLOSED]
+RANK = {state: rank for rank, state in enumerate(ORDER)}
+
+
+def advance(
+    deps: Deps,
+    reference: str,
+    state: RequestState,
+    reason: str | None = None,
+    outcomes: list[dict[str, Any]] | None = None,
+) -> None:
+    row = registry.get(deps.db, reference)
+    if row is None:
+        raise Reject(f"unknown request reference {reference}")
+    current = RequestState(row["state"])
+    if current.is_final or RANK[state] <= RANK[current]:
+        return
+    now = deps.now()
+    registry.set_state(deps.db, reference, state, now, reason, outcomes)
+    deps.publish(StatusChanged(reference=reference, right=row["right"], state=state,
+                               due_on=row["due_on"], reason=reason, changed_at=now),
+                 subject=reference)
+
+
+def on_identity_verified(event: IdentityVerified, deps: Deps) -> None:
+    advance(deps, event.reference, S.IDENTITY_VERIFIED)
+
+
+def on_identity_rejected(event: IdentityRejected, deps: Deps) -> None:
+    failed = ", ".join(c.check for c in event.checks if not c.passed)
+    advance(deps, event.reference, S.IDENTITY_REJECTED, f"identity checks failed: {failed}")
+
+
+def on_document_requested(event: DocumentRequested, deps: Deps) -> None:
+    advance(deps, event.reference, S.DOCUMENT_REQUESTED, event.reason)
+
+
+def on_discovered(event: DiscoveryCompleted, deps: Deps) -> None:
+    advance(deps, event.reference, S.DATA_DISCOVERED)
+
+
+def on_fulfilled(event: FulfilmentCompleted, deps: Deps) -> None:
+    outcomes = [o.model_dump(mode="json") for o in event.outcomes]
+    advance(deps, event.reference, S.FULFILLED, outcomes=outcomes)
+
+
+def on_fulfilment_failed(event: FulfilmentFailed, deps: Deps) -> None:
+    advance(deps, event.reference, S.MANUAL_REVIEW, event.reason)
+
+
+def on_notified(event: NotificationSent, deps: Deps) -> None:
+    final = {
+        NotificationKind.OUTCOME: (S.COMPLETED, None),
+        NotificationKind.IDENTITY_NOT_VERIFIED: (S.CLOSED, "identity not verified"),
+    }.get(event.kind)
+    if final is not None:
+        advance(deps, event.reference, final[0], final[1])

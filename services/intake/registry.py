@@ -1,0 +1,54 @@
+"""Reading and writing the request registry inside the handler's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from contracts.vocabulary import RequestState
+from services.intake.tables import reference_counters, requests
+
+
+def find_by_channel_reference(db: Connection, channel_reference: str) -> str | None:
+    query = select(requests.c.reference).where(
+        requests.c.channel_reference == channel_reference
+    )
+    return db.execute(query).scalar_one_or_none()
+
+
+def get(db: Connection, reference: str) -> dict[str, Any] | None:
+    row = db.execute(select(requests).where(requests.c.reference == reference)).first()
+    return dict(row._mapping) if row else None
+
+
+def next_reference(db: Connection, year: int) -> str:
+    """``DSR-YYYY-NNNNNN``, numbered per year without gaps inside committed transactions."""
+    counter = reference_counters.c
+    bumped = db.execute(
+        update(reference_counters)
+        .where(counter.year == year)
+        .values(last_number=counter.last_number + 1)
+        .returning(counter.last_number)
+    ).scalar_one_or_none()
+    if bumped is None:
+        db.execute(insert(reference_counters).values(year=year, last_number=1))
+        bumped = 1
+    return f"DSR-{year}-{bumped:06d}"
+
+
+def set_state(
+    db: Connection,
+    reference: str,
+    state: RequestState,
+    now: datetime,
+    reason: str | None = None,
+    outcomes: list[dict[str, Any]] | None = None,
+) -> None:
+    values: dict[str, Any] = {"state": state.value, "reason": reason, "updated_at": now}
+    if outcomes is not None:
+        values["outcomes"] = outcomes
+    if state.is_final:
+        values["completed_at"] = now
+    db.execute(update(requests).where(requests.c.reference == reference).values(**values))

@@ -1,0 +1,41 @@
+"""The request registry: every registered request, its state, and every rejected intake."""
+
+from sqlalchemy import JSON, Column, Date, Integer, String, Table, Text
+
+from services.runtime.database import UtcDateTime, service_metadata
+
+metadata = service_metadata()
+
+requests = Table(
+    "requests",
+    metadata,
+    Column("reference", String(20), primary_key=True),
+    Column("channel", String(20), nullable=False),
+    Column("channel_reference", String(120), nullable=False, unique=True),
+    Column("right", String(20), nullable=False),
+    Column("received_at", UtcDateTime(), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("target_on", Date, nullable=False),
+    Column("state", String(30), nullable=False),
+    Column("reason", String(500), nullable=True),
+    Column("outcomes", JSON, nullable=True),
+    Column("registered_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("completed_at", UtcDateTime(), nullable=True),
+)
+
+reference_counters = Table(
+    "reference_counters",
+    metadata,
+    Column("year", Integer, primary_key=True),
+    Column("last_number", Integer, nullable=False),
+)
+
+rejected_intakes = Table(
+    "rejected_intakes",
+    metadata,
+    Column("message_id", String(200), primary_key=True),
+    Column("channel_reference", String(120), nullable=True),
+    Column("problems", Text, nullable=False),
+    Column("rejected_at", UtcDateTime(), nullable=False),
+)

@@ -1,0 +1,19 @@
+"""What the notification worker consumes."""
+
+from contracts.fulfilment import FulfilmentCompleted
+from contracts.identity import DocumentRequested, IdentityRejected
+from contracts.intake import RequestRegistered
+from services.notification import handlers
+from services.notification.tables import metadata
+from services.runtime.routing import Worker, on
+
+WORKER = Worker(
+    name="notification",
+    tables=metadata,
+    routes=(
+        on(RequestRegistered, handlers.acknowledge),
+        on(DocumentRequested, handlers.request_document),
+        on(IdentityRejected, handlers.identity_not_verified),
+        on(FulfilmentCompleted, handlers.answer),
+    ),
+)

@@ -1,0 +1,32 @@
+"""The customer's contact for each request, and the simulated outbound gateways."""
+
+from sqlalchemy import Column, Date, Integer, String, Table, Text, UniqueConstraint
+
+from services.runtime.database import UtcDateTime, service_metadata
+
+metadata = service_metadata()
+
+recipients = Table(
+    "recipients",
+    metadata,
+    Column("reference", String(20), primary_key=True),
+    Column("msisdn", String(20), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("right", String(20), nullable=False),
+    Column("received_at", UtcDateTime(), nullable=False),
+    Column("due_on", Date, nullable=False),
+)
+
+outbound_messages = Table(
+    "outbound_messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("reference", String(20), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("medium", String(10), nullable=False),
+    Column("recipient", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("parts", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("reference", "kind", "medium", name="uq_outbound_once_per_kind"),
+)

@@ -1,0 +1,1 @@
+"""The RabbitMQ transport (pika): topology, confirmed publishing, consuming, reconnecting."""

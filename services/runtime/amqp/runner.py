@@ -1,0 +1,78 @@
+"""Keep the workers connected: declare the topology, run sessions, reconnect with backoff.
+
+A broker restart closes the session; the runner opens a new one and consumes again, so a
+consumer never silently stops.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pika
+import structlog
+from pika.exceptions import AMQPError
+
+from services.runtime.amqp import topology
+from services.runtime.amqp.session import AmqpSession
+from services.runtime.processor import Processor
+from services.runtime.settings import Settings
+
+log = structlog.get_logger()
+
+
+def connection_parameters(url: str) -> pika.URLParameters:
+    params = pika.URLParameters(url)
+    params.heartbeat = 30
+    params.blocked_connection_timeout = 60
+    params.connection_attempts = 1
+    return params
+
+
+def declare_topology(settings: Settings, processors: list[Processor]) -> None:
+    assert settings.amqp_url, "DSR_AMQP_URL is not set"
+    connection = pika.BlockingConnection(connection_parameters(settings.amqp_url))
+    try:
+        plan = topology.plan([p.worker for p in processors], settings)
+        topology.declare(connection.channel(), plan)
+    finally:
+        connection.close()
+
+
+class AmqpRunner:
+    def __init__(self, settings: Settings, processors: list[Processor]) -> None:
+        assert settings.amqp_url, "DSR_AMQP_URL is not set"
+        self._settings = settings
+        self._processors = processors
+        self._params = connection_parameters(settings.amqp_url)
+        self._executors = {p.worker.name: ThreadPoolExecutor(1, thread_name_prefix=p.worker.name)
+                           for p in processors}
+        self._stop = threading.Event()
+        self._session: AmqpSession | None = None
+        self.connected = threading.Event()
+
+    def run(self) -> None:
+        """Block until ``stop``; survive broker restarts."""
+        backoff = 0.5
+        while not self._stop.is_set():
+            try:
+                declare_topology(self._settings, self._processors)
+                self._session = AmqpSession(self._params, self._processors, self._executors,
+                                            self._settings, on_ready=self.connected.set)
+                self._session.run()
+                if self._session.was_open:
+                    backoff = 0.5
+            except (AMQPError, OSError) as exc:
+                log.warning("amqp.unavailable", error=repr(exc), retry_in_s=backoff)
+            self.connected.clear()
+            if self._stop.wait(backoff):
+                break
+            backoff = min(backoff * 2, self._settings.reconnect_max_s)
+        for executor in self._executors.values():
+            executor.shutdown(wait=True)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._session is not None:
+            self._session.stop()

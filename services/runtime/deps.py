@@ -1,0 +1,59 @@
+"""What a handler receives besides its message: the transaction, the clock, and the outbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from contracts.envelope import CloudEvent, Message
+from services.runtime.clock import Clock
+from services.runtime.settings import Settings
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to publish once the transaction that produced it has committed."""
+
+    exchange: str
+    routing_key: str
+    event: CloudEvent
+
+
+@dataclass
+class Deps:
+    """Handed to every handler. ``db`` is inside the unit of work's transaction."""
+
+    db: Connection
+    clock: Clock
+    settings: Settings
+    service: str
+    incoming: CloudEvent | None = None
+    outbox: list[Outgoing] = field(default_factory=list)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def publish(self, message: Message, *, subject: str | None = None) -> CloudEvent:
+        """Record ``message`` in the outbox, in the current transaction."""
+        event = CloudEvent.wrap(
+            message,
+            source=f"{self.settings.source}/{self.service}",
+            subject=subject,
+            time=self.clock.now(),
+        )
+        extensions = self._trace_extensions(event.id)
+        event = event.model_copy(update=extensions)
+        self.outbox.append(Outgoing(message.exchange, event.type, event))
+        return event
+
+    def _trace_extensions(self, own_id: str) -> dict[str, Any]:
+        if self.incoming is None:
+            return {"correlationid": own_id}
+        extra = self.incoming.model_extra or {}
+        return {
+            "correlationid": extra.get("correlationid", self.incoming.id),
+            "causationid": self.incoming.id,
+        }

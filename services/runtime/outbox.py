@@ -1,0 +1,61 @@
+"""The outbox: messages committed with the state change, published after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, Engine, MetaData, insert, select, update
+
+from services.runtime.deps import Outgoing
+from services.runtime.delivery import PublishedRecord
+
+
+class Outbox:
+    def __init__(self, metadata: MetaData) -> None:
+        self._table = metadata.tables["outbox"]
+
+    def add(self, db: Connection, messages: Sequence[Outgoing], now: datetime) -> list[int]:
+        """Insert ``messages`` in the caller's transaction; return their row ids."""
+        ids: list[int] = []
+        for message in messages:
+            row = db.execute(
+                insert(self._table).values(
+                    event_id=message.event.id,
+                    exchange=message.exchange,
+                    routing_key=message.routing_key,
+                    body=message.event.to_json(),
+                    created_at=now,
+                )
+            )
+            ids.append(int(row.inserted_primary_key[0]))
+        return ids
+
+    def pending(self, engine: Engine, older_than: datetime, limit: int = 500) -> list[PublishedRecord]:
+        """Rows committed but not yet confirmed by the broker (after a crash, say)."""
+        t = self._table
+        query = (
+            select(t.c.id, t.c.exchange, t.c.routing_key, t.c.body)
+            .where(t.c.published_at.is_(None), t.c.created_at <= older_than)
+            .order_by(t.c.id)
+            .limit(limit)
+        )
+        with engine.connect() as conn:
+            return [PublishedRecord(*row) for row in conn.execute(query)]
+
+    def mark_published(self, engine: Engine, ids: Iterable[int], now: datetime) -> None:
+        ids = list(ids)
+        if not ids:
+            return
+        t = self._table
+        with engine.begin() as conn:
+            conn.execute(update(t).where(t.c.id.in_(ids)).values(published_at=now))
+
+    def purge(self, engine: Engine, published_before: datetime) -> None:
+        t = self._table
+        with engine.begin() as conn:
+            conn.execute(t.delete().where(t.c.published_at < published_before))
+
+
+def sweep_cutoff(now: datetime, grace_s: float) -> datetime:
+    return now - timedelta(seconds=grace_s)

@@ -1,0 +1,134 @@
+"""Handle one delivery for one worker, whatever bus it came from.
+
+Parse the CloudEvents envelope, find the route, validate the payload, then, in one unit of
+work: skip it if the inbox has seen it, run the handler, record it in the inbox, and store
+what the handler published in the outbox. The bus acks only after this returns ``Done``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from contracts.envelope import CloudEvent, Message
+from services.runtime.clock import Clock
+from services.runtime.delivery import DeadLetter, Delivery, Done, Outcome, Reply, Retry
+from services.runtime.deps import Deps
+from services.runtime.errors import Reject, RetryLater
+from services.runtime.routing import Route, Worker
+from services.runtime.settings import Settings
+from services.runtime.unit_of_work import UnitOfWork
+from services.runtime.validation import EnvelopeError, Problem, parse_envelope, problems_of
+
+Process = Callable[[Delivery], Outcome]
+Middleware = Callable[[Delivery, Process], Outcome]
+
+
+class Processor:
+    def __init__(
+        self,
+        worker: Worker,
+        engine: Engine,
+        settings: Settings,
+        clock: Clock,
+        middleware: Sequence[Middleware] = (),
+    ) -> None:
+        self.worker = worker
+        self.engine = engine
+        self._settings = settings
+        self._clock = clock
+        self._chain = self._build_chain(middleware)
+
+    def process(self, delivery: Delivery) -> Outcome:
+        return self._chain(delivery)
+
+    def _build_chain(self, middleware: Sequence[Middleware]) -> Process:
+        chain: Process = self._guarded
+        for layer in reversed(middleware):
+            chain = _bind(layer, chain)
+        return chain
+
+    def _guarded(self, delivery: Delivery) -> Outcome:
+        try:
+            return self._process(delivery)
+        except Reject as exc:
+            return DeadLetter(f"rejected by handler: {exc}")
+        except DBAPIError as exc:
+            if isinstance(exc, OperationalError) or exc.connection_invalidated:
+                # An outage is no fault of the message: retry without counting attempts.
+                reason = f"database unavailable: {type(exc.orig).__name__}"
+                return Retry(self._settings.retry_delay_ms(delivery.attempt), reason)
+            return self._retry_or_give_up(delivery, exc)
+        except (RetryLater, Exception) as exc:  # noqa: BLE001 - a bug must not kill the worker
+            return self._retry_or_give_up(delivery, exc)
+
+    def _retry_or_give_up(self, delivery: Delivery, exc: BaseException) -> Outcome:
+        reason = f"{type(exc).__name__}: {exc}"[:500]
+        if delivery.attempt >= self._settings.max_attempts:
+            return DeadLetter(f"failed {delivery.attempt} times, last: {reason}")
+        return Retry(self._settings.retry_delay_ms(delivery.attempt), reason)
+
+    def _process(self, delivery: Delivery) -> Outcome:
+        try:
+            event = parse_envelope(delivery.body)
+        except EnvelopeError as exc:
+            return self._invalid(delivery, None, exc.raw, exc.problems)
+        route = self.worker.route_for(event.type)
+        if route is None:
+            return DeadLetter(f"worker {self.worker.name!r} has no route for type {event.type!r}")
+        try:
+            message = route.message.model_validate(event.data)
+        except ValidationError as exc:
+            return self._invalid(delivery, event, event.data, problems_of(exc, "data."))
+        if route.replies:
+            return self._answer(route, event, message)
+        return self._handle(route, event, message)
+
+    def _handle(self, route: Route, event: CloudEvent, message: Message) -> Outcome:
+        with UnitOfWork(self.engine, self.worker.tables, self._clock) as uow:
+            if uow.already_handled(self.worker.name, event.id):
+                return Done(duplicate=True)
+            deps = self._deps(uow, event)
+            route.handler(message, deps)
+            return Done(uow.commit(self.worker.name, event.id, deps.outbox))
+
+    def _answer(self, route: Route, event: CloudEvent, message: Message) -> Outcome:
+        with UnitOfWork(self.engine, self.worker.tables, self._clock) as uow:
+            answer = route.handler(message, self._deps(uow, event))
+        if answer is None:
+            return Done()
+        reply = CloudEvent.wrap(answer, source=f"{self._settings.source}/{self.worker.name}",
+                                subject=event.subject, time=self._clock.now())
+        return Done(reply=Reply(reply))
+
+    def _invalid(
+        self,
+        delivery: Delivery,
+        event: CloudEvent | None,
+        raw: dict[str, Any] | None,
+        problems: list[Problem],
+    ) -> Outcome:
+        reason = "; ".join(f"{field}: {problem}" for field, problem in problems)
+        if self.worker.on_invalid is None:
+            return DeadLetter(f"invalid message: {reason}")
+        message_id = event.id if event else "sha256:" + hashlib.sha256(delivery.body).hexdigest()
+        data = raw.get("data") if event is None and raw else raw
+        with UnitOfWork(self.engine, self.worker.tables, self._clock) as uow:
+            if uow.already_handled(self.worker.name, message_id):
+                return Done(duplicate=True)
+            deps = self._deps(uow, event)
+            self.worker.on_invalid(data if isinstance(data, dict) else None, problems, deps)
+            return Done(uow.commit(self.worker.name, message_id, deps.outbox))
+
+    def _deps(self, uow: UnitOfWork, event: CloudEvent | None) -> Deps:
+        return Deps(db=uow.db, clock=self._clock, settings=self._settings,
+                    service=self.worker.name, incoming=event)
+
+
+def _bind(layer: Middleware, inner: Process) -> Process:
+    return lambda delivery: layer(delivery, inner)

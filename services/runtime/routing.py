@@ -1,0 +1,68 @@
+"""A worker's route table: which messages it consumes and which plain function handles each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import MetaData
+
+from contracts.envelope import EVENTS_EXCHANGE, Message
+from services.runtime.deps import Deps
+from services.runtime.topics import topic_matches
+
+Handler = Callable[[Any, Deps], Message | None]
+InvalidHandler = Callable[[dict[str, Any] | None, list[tuple[str, str]], Deps], None]
+
+
+@dataclass(frozen=True)
+class Route:
+    """Messages whose type matches ``binding`` on ``exchange`` go to ``handler``.
+
+    A route with ``replies=True`` answers a request/reply query: the handler's return value
+    goes to the message's ``reply_to``; nothing is recorded in the inbox.
+    """
+
+    binding: str
+    message: type[Message]
+    handler: Handler
+    exchange: str = EVENTS_EXCHANGE
+    replies: bool = False
+
+
+def on(message: type[Message], handler: Handler, *, replies: bool = False) -> Route:
+    """The usual route: an event type on ``dsr.events``, bound by its exact type."""
+    return Route(binding=message.message_type, message=message, handler=handler,
+                 exchange=message.exchange, replies=replies)
+
+
+@dataclass(frozen=True)
+class Worker:
+    """One worker (or store service): its name, its routes and its own tables.
+
+    ``on_invalid`` lets a worker answer a message it cannot parse (intake publishes
+    ``intake.request.rejected.v1``); without it such a message is dead-lettered.
+    """
+
+    name: str
+    routes: tuple[Route, ...]
+    tables: MetaData
+    on_invalid: InvalidHandler | None = None
+    bindings_extra: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def queue(self) -> str:
+        return f"dsr.{self.name}"
+
+    @property
+    def dead_letter_queue(self) -> str:
+        return f"dsr.{self.name}.dlq"
+
+    def bindings(self) -> list[tuple[str, str]]:
+        """(exchange, binding key) pairs for the worker's queue."""
+        pairs = [(r.exchange, r.binding) for r in self.routes]
+        return list(dict.fromkeys([*pairs, *self.bindings_extra]))
+
+    def route_for(self, message_type: str) -> Route | None:
+        return next((r for r in self.routes if topic_matches(r.binding, message_type)), None)

@@ -1,0 +1,34 @@
+"""One settings object, read once from ``DSR_*`` environment variables at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DSR_", frozen=True)
+
+    amqp_url: str | None = Field(default=None, description="RabbitMQ; unset runs in-process")
+    database_url: str | None = Field(default=None, description="PostgreSQL; unset uses SQLite")
+    data_dir: Path = Path("data")
+    source: str = "urn:dsr"
+
+    delivery_limit: int = Field(default=5, ge=1, description="quorum x-delivery-limit")
+    max_attempts: int = Field(default=5, ge=1, description="handler retries before dead-letter")
+    retry_delays_ms: tuple[int, ...] = (500, 2_000, 10_000, 60_000)
+    prefetch: int = Field(default=64, ge=1)
+    confirm_timeout_s: float = Field(default=15.0, gt=0)
+    outbox_sweep_s: float = Field(default=2.0, gt=0)
+    reconnect_max_s: float = Field(default=10.0, gt=0)
+    handler_time_limit_s: float = Field(default=60.0, gt=0)
+
+    internal_target_days: int = Field(default=5, ge=0, description="rulebook §2.5 default")
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    def retry_delay_ms(self, attempt: int) -> int:
+        """Backoff for the given 1-based attempt, capped at the longest tier."""
+        return self.retry_delays_ms[min(attempt, len(self.retry_delays_ms)) - 1]
