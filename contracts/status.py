@@ -16,6 +16,7 @@ class StatusChanged(Message):
     summary: ClassVar[str] = "Every change of a request's state"
 
     reference: Reference
+    channel_reference: str = Field(description="the submitting channel's own reference")
     right: Right
     state: RequestState
     due_on: date

@@ -49,7 +49,8 @@ def register_request(submitted: RequestSubmitted, deps: Deps) -> None:
         identity_document=submitted.identity_document, details=submitted.details,
     ), subject=reference)
     deps.publish(StatusChanged(
-        reference=reference, right=submitted.right, state=RequestState.REGISTERED,
+        reference=reference, channel_reference=submitted.channel_reference,
+        right=submitted.right, state=RequestState.REGISTERED,
         due_on=due, changed_at=now,
     ), subject=reference)
 

@@ -39,7 +39,8 @@ def advance(
         return
     now = deps.now()
     registry.set_state(deps.db, reference, state, now, reason, outcomes)
-    deps.publish(StatusChanged(reference=reference, right=row["right"], state=state,
+    deps.publish(StatusChanged(reference=reference, channel_reference=row["channel_reference"],
+                               right=row["right"], state=state,
                                due_on=row["due_on"], reason=reason, changed_at=now),
                  subject=reference)
 

@@ -1,0 +1,1 @@
+"""Benchmarks: harnesses that print figures and ratios against a baseline in the same run."""

@@ -1,0 +1,78 @@
+"""Rulebook §3.2: name matching and the passport MRZ."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from contracts.backoffice import IdentityRecord
+from contracts.intake import IdentityDocument, SubjectClaim
+from contracts.vocabulary import DocumentKind
+from services.identity.checks import all_passed, run_checks
+from services.identity.mrz import check_digit, parse_td3
+from services.identity.names import names_match
+
+# The ICAO 9303 specimen passport (Utopia), part 4 appendix.
+SPECIMEN = ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
+            "L898902C36UTO7408122F1204159ZE184226B<<<<<10")
+
+
+@pytest.mark.parametrize(("claimed", "recorded"), [
+    ("Moussa Keita", "Moussa Keïta"),
+    ("Toure Aminata", "Aminata Touré"),
+    ("FATOUMATA COULIBALI", "Fatoumata Coulibaly"),
+])
+def test_names_match_across_accents_order_case_and_small_spelling(claimed: str,
+                                                                  recorded: str) -> None:
+    assert names_match(claimed, recorded)
+
+
+def test_different_people_do_not_match() -> None:
+    assert not names_match("Moussa Keïta", "Mariam Diarra")
+
+
+def test_icao_specimen_check_digits() -> None:
+    assert check_digit("L898902C3") == 6
+    mrz = parse_td3(SPECIMEN)
+    assert mrz is not None and mrz.digits_valid and mrz.number == "L898902C3"
+
+
+def test_a_tampered_mrz_fails() -> None:
+    tampered = SPECIMEN.replace("7408122", "7508122")
+    mrz = parse_td3(tampered)
+    assert mrz is not None and not mrz.digits_valid
+
+
+def _document(**changes: object) -> IdentityDocument:
+    values: dict[str, object] = {"kind": DocumentKind.NINA_CARD, "number": "NINA123",
+                                 "holder_name": "Keita Moussa", "date_of_birth": date(1980, 5, 2),
+                                 "expires_on": date(2030, 1, 1)}
+    values.update(changes)
+    return IdentityDocument(**values)  # type: ignore[arg-type]
+
+
+CLAIM = SubjectClaim(msisdn="+22376000001", full_name="Moussa Keïta")
+RECORD = IdentityRecord(customer_code="C1", full_name="Moussa Keïta",
+                        date_of_birth=date(1980, 5, 2), nina="NINA123",
+                        msisdn_held_on_receipt=True)
+
+
+def test_a_matching_document_passes_every_check() -> None:
+    assert all_passed(run_checks(CLAIM, _document(), RECORD, date(2026, 11, 1)))
+
+
+@pytest.mark.parametrize(("document", "record", "failed"), [
+    (_document(expires_on=date(2026, 10, 31)), RECORD, "document_valid_on_receipt"),
+    (_document(date_of_birth=date(1981, 5, 2)), RECORD, "date_of_birth"),
+    (_document(number="OTHER"), RECORD, "nina"),
+    (_document(), RECORD.model_copy(update={"msisdn_held_on_receipt": False}),
+     "msisdn_held_on_receipt"),
+    (_document(), None, "customer_found"),
+])
+def test_each_failed_check_is_named_and_reveals_no_crm_data(
+        document: IdentityDocument, record: IdentityRecord | None, failed: str) -> None:
+    checks = run_checks(CLAIM, document, record, date(2026, 11, 1))
+    failing = [c for c in checks if not c.passed]
+    assert [c.check for c in failing] == [failed]
+    assert all("Keïta" not in (c.note or "") and "1980" not in (c.note or "") for c in failing)

@@ -1,0 +1,106 @@
+"""The runtime's promises, without a broker: once-only effects, reasons, retries."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from sqlalchemy import Column, Integer, String, Table, func, insert, select
+
+from contracts.envelope import CloudEvent, Message
+from services.runtime.clock import SystemClock
+from services.runtime.database import create_service_engine, service_metadata
+from services.runtime.delivery import DeadLetter, Delivery, Done, Retry
+from services.runtime.deps import Deps
+from services.runtime.errors import Reject, RetryLater
+from services.runtime.processor import Processor
+from services.runtime.routing import Worker, on
+from services.runtime.settings import Settings
+
+
+class Credit(Message):
+    message_type: ClassVar[str] = "test.credit.v1"
+    account: str
+    amount: int
+
+
+class Credited(Message):
+    message_type: ClassVar[str] = "test.credited.v1"
+    account: str
+
+
+metadata = service_metadata()
+credits = Table("credits", metadata, Column("id", Integer, primary_key=True),
+                Column("account", String(20)), Column("amount", Integer))
+
+
+def credit(message: Credit, deps: Deps) -> None:
+    if message.account == "closed":
+        raise Reject("account closed")
+    if message.account == "busy":
+        raise RetryLater("account locked")
+    deps.db.execute(insert(credits).values(account=message.account, amount=message.amount))
+    deps.publish(Credited(account=message.account))
+
+
+WORKER = Worker(name="ledger", tables=metadata, routes=(on(Credit, credit),))
+
+
+def make(settings: Settings) -> Processor:
+    engine = create_service_engine("ledger", settings, metadata)
+    return Processor(WORKER, engine, settings, SystemClock())
+
+
+def delivery(message: Message, attempt: int = 1, event_id: str | None = None) -> Delivery:
+    event = CloudEvent.wrap(message, source="test", event_id=event_id)
+    return Delivery(body=event.to_json(), routing_key=event.type,
+                    headers={"x-dsr-attempt": attempt})
+
+
+def rows(processor: Processor) -> int:
+    with processor.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(credits)).scalar_one())
+
+
+def test_a_redelivered_message_changes_nothing_twice(settings: Settings) -> None:
+    processor = make(settings)
+    message = delivery(Credit(account="A1", amount=5), event_id="evt-1")
+    first, second = processor.process(message), processor.process(message)
+    assert isinstance(first, Done) and len(first.to_publish) == 1
+    assert isinstance(second, Done) and second.duplicate and not second.to_publish
+    assert rows(processor) == 1
+
+
+def test_effects_and_outbox_commit_together(settings: Settings) -> None:
+    processor = make(settings)
+    outcome = processor.process(delivery(Credit(account="A1", amount=5)))
+    assert isinstance(outcome, Done)
+    published = CloudEvent.model_validate_json(outcome.to_publish[0].body)
+    assert published.type == "test.credited.v1"
+    assert published.model_extra and published.model_extra["causationid"]
+
+
+def test_a_malformed_body_is_dead_lettered_with_a_reason(settings: Settings) -> None:
+    outcome = make(settings).process(Delivery(body=b"\xff\xfe not json", routing_key="x"))
+    assert isinstance(outcome, DeadLetter) and "UTF-8" in outcome.reason
+
+
+def test_a_wrong_field_is_named_in_the_reason(settings: Settings) -> None:
+    event = CloudEvent(id="e1", source="t", type="test.credit.v1", time="2026-01-01T00:00:00Z",
+                       data={"account": "A1", "amount": "lots"})
+    outcome = make(settings).process(Delivery(body=event.to_json(), routing_key=event.type))
+    assert isinstance(outcome, DeadLetter) and "data.amount" in outcome.reason
+
+
+def test_a_rejected_message_is_not_retried(settings: Settings) -> None:
+    outcome = make(settings).process(delivery(Credit(account="closed", amount=1)))
+    assert isinstance(outcome, DeadLetter) and "account closed" in outcome.reason
+
+
+def test_a_transient_failure_is_retried_then_dead_lettered(settings: Settings) -> None:
+    processor = make(settings)
+    early = processor.process(delivery(Credit(account="busy", amount=1), attempt=1))
+    last = processor.process(delivery(Credit(account="busy", amount=1),
+                                      attempt=settings.max_attempts))
+    assert isinstance(early, Retry) and early.delay_ms == settings.retry_delays_ms[0]
+    assert isinstance(last, DeadLetter) and "account locked" in last.reason
+    assert rows(processor) == 0
