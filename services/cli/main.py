@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -14,6 +15,7 @@ from contracts.vocabulary import Channel, DocumentKind, Right
 from services.bootstrap import bootstrap
 from services.cli import tables
 from services.cli.clients import CLI_SOURCE, BusClient, EmbeddedClient, KombuClient
+from services.cli.definitions import DEFINITIONS_PATH, definitions_json
 from services.runtime.settings import Settings
 from services.workers import ALL
 
@@ -112,3 +114,12 @@ def status(reference: str) -> None:
     if not reply.found:
         raise click.ClickException(f"no request {reference}")
     console.print(tables.status_table([reply]))
+
+
+@main.command()
+@click.option("--output", type=click.Path(dir_okay=False), default=DEFINITIONS_PATH,
+              show_default=True)
+def topology(output: str) -> None:
+    """Write the RabbitMQ definitions (exchanges, queues, bindings) the workers declare."""
+    Path(output).write_text(definitions_json(Settings()))
+    console.print(f"wrote {output}")
