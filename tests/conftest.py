@@ -44,7 +44,7 @@ def amqp_url() -> Iterator[str]:
 
         container = RabbitMqContainer("rabbitmq:3.13-management")
         container.start()
-    except Exception as exc:  # noqa: BLE001 - no Docker engine: say so
+    except Exception as exc:
         _missing(f"RabbitMQ (set DSR_AMQP_URL; testcontainers failed: {type(exc).__name__})")
         return
     try:

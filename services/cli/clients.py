@@ -62,7 +62,9 @@ class KombuClient:
         self._timeout_s = timeout_s
 
     def submit(self, event: CloudEvent) -> None:
-        from kombu import Connection, Exchange, Producer
+        from kombu.connection import Connection
+        from kombu.entity import Exchange
+        from kombu.messaging import Producer
 
         exchange = Exchange(EVENTS_EXCHANGE, type="topic", durable=True)
         with Connection(self._url, transport_options={"confirm_publish": True}) as conn:
@@ -72,7 +74,9 @@ class KombuClient:
                              retry_policy={"max_retries": 5, "interval_start": 0.5})
 
     def status(self, reference: str) -> StatusReply | None:
-        from kombu import Connection, Consumer, Exchange, Producer, Queue
+        from kombu.connection import Connection
+        from kombu.entity import Exchange, Queue
+        from kombu.messaging import Consumer, Producer
 
         query = status_query(reference)
         correlation = str(uuid.uuid4())

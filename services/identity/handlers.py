@@ -40,8 +40,9 @@ def start_verification(registered: RequestRegistered, deps: Deps) -> None:
         document_sha256=document_digest(document), pending_claim=claim, **row))
     deps.publish(StoreCommand(
         command_id=f"{registered.reference}:identify", reference=registered.reference,
-        store=Store.CRM, action=StoreAction.IDENTIFY, customer_code=registered.subject.customer_code,
-        msisdn=registered.subject.msisdn, as_of=registered.received_at,
+        store=Store.CRM, action=StoreAction.IDENTIFY,
+        customer_code=registered.subject.customer_code, msisdn=registered.subject.msisdn,
+        as_of=registered.received_at,
     ), subject=registered.reference)
 
 

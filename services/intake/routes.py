@@ -10,7 +10,6 @@ from services.intake import handlers, progress
 from services.intake.tables import metadata
 from services.runtime.routing import Worker, on
 
-
 WORKER = Worker(
     name="intake",
     tables=metadata,

@@ -90,7 +90,7 @@ def _postgres_engine(service: str, url: str) -> Engine:
     base = create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4)
     with base.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{service}"'))
-    return base.execution_options(schema_translate_map={None: service})  # type: ignore[return-value]
+    return base.execution_options(schema_translate_map={None: service})
 
 
 def _sqlite_engine(service: str, settings: Settings) -> Engine:

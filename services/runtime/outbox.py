@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, MetaData, insert, select, update
 
-from services.runtime.deps import Outgoing
 from services.runtime.delivery import PublishedRecord
+from services.runtime.deps import Outgoing
 
 
 class Outbox:
@@ -28,10 +28,14 @@ class Outbox:
                     created_at=now,
                 )
             )
-            ids.append(int(row.inserted_primary_key[0]))
+            key = row.inserted_primary_key
+            assert key is not None
+            ids.append(int(key[0]))
         return ids
 
-    def pending(self, engine: Engine, older_than: datetime, limit: int = 500) -> list[PublishedRecord]:
+    def pending(
+        self, engine: Engine, older_than: datetime, limit: int = 500
+    ) -> list[PublishedRecord]:
         """Rows committed but not yet confirmed by the broker (after a crash, say)."""
         t = self._table
         query = (

@@ -64,7 +64,7 @@ class Processor:
                 reason = f"database unavailable: {type(exc.orig).__name__}"
                 return Retry(self._settings.retry_delay_ms(delivery.attempt), reason)
             return self._retry_or_give_up(delivery, exc)
-        except (RetryLater, Exception) as exc:  # noqa: BLE001 - a bug must not kill the worker
+        except (RetryLater, Exception) as exc:
             return self._retry_or_give_up(delivery, exc)
 
     def _retry_or_give_up(self, delivery: Delivery, exc: BaseException) -> Outcome:

@@ -7,7 +7,6 @@ consumer never silently stops.
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pika

@@ -83,7 +83,7 @@ class AmqpSession:
         self._confirms.sent(on_confirm)
         return True
 
-    def _on_open(self, connection: pika.SelectConnection) -> None:
+    def _on_open(self, connection: Any) -> None:
         self.was_open = True
         connection.channel(on_open_callback=self._on_publisher_open)
 
@@ -119,7 +119,7 @@ class AmqpSession:
                             redelivered=bool(method.redelivered))
         self._in_flight += 1
         future = self._executors[processor.worker.name].submit(processor.process, delivery)
-        tag = method.delivery_tag
+        tag = int(method.delivery_tag or 0)
         future.add_done_callback(lambda f: self.call_soon(
             partial(self._settle, processor, channel, tag, delivery, f)))
 
@@ -130,7 +130,7 @@ class AmqpSession:
             return  # redelivered on the next connection; the inbox makes that harmless
         try:
             outcome = future.result()
-        except Exception as exc:  # noqa: BLE001 - middleware itself failed: let it come back
+        except Exception as exc:
             log.error("message.unsettled", service=processor.worker.name, error=repr(exc))
             channel.basic_nack(tag, requeue=True)
             return
