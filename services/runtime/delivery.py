@@ -31,18 +31,23 @@ class Delivery:
         value = self.headers.get(ATTEMPT_HEADER, 1)
         return value if isinstance(value, int) else 1
 
+    @property
+    def origin_routing_key(self) -> str:
+        """The routing key it was first published with (a retry travels under another)."""
+        return str(self.headers.get(ORIGIN_ROUTING_KEY_HEADER, self.routing_key))
+
+    def _origin(self) -> dict[str, Any]:
+        return {
+            ORIGIN_EXCHANGE_HEADER: self.headers.get(ORIGIN_EXCHANGE_HEADER, self.exchange),
+            ORIGIN_ROUTING_KEY_HEADER: self.origin_routing_key,
+        }
+
     def retry_headers(self) -> dict[str, Any]:
-        return {**self.headers, ATTEMPT_HEADER: self.attempt + 1}
+        return {**self.headers, **self._origin(), ATTEMPT_HEADER: self.attempt + 1}
 
     def dead_letter_headers(self, reason: str) -> dict[str, Any]:
         """Headers that tell an operator why, and let ``dsr dlq redrive`` send it back."""
-        return {
-            **self.headers,
-            ERROR_HEADER: reason,
-            ORIGIN_EXCHANGE_HEADER: self.headers.get(ORIGIN_EXCHANGE_HEADER, self.exchange),
-            ORIGIN_ROUTING_KEY_HEADER: self.headers.get(ORIGIN_ROUTING_KEY_HEADER,
-                                                        self.routing_key),
-        }
+        return {**self.headers, **self._origin(), ERROR_HEADER: reason}
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ class LogOutcome:
         started = time.perf_counter()
         outcome = call_next(delivery)
         fields = {
-            "message_type": delivery.routing_key,
+            "message_type": delivery.origin_routing_key,
             "attempt": delivery.attempt,
             "duration_ms": round((time.perf_counter() - started) * 1000, 2),
         }

@@ -2,63 +2,18 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from sqlalchemy import Column, Integer, String, Table, func, insert, select
-
-from contracts.envelope import CloudEvent, Message
+from contracts.envelope import CloudEvent
 from services.runtime.clock import SystemClock
-from services.runtime.database import create_service_engine, service_metadata
+from services.runtime.database import create_service_engine
 from services.runtime.delivery import DeadLetter, Delivery, Done, Retry
-from services.runtime.deps import Deps
-from services.runtime.errors import Reject, RetryLater
 from services.runtime.processor import Processor
-from services.runtime.routing import Worker, on
 from services.runtime.settings import Settings
-
-
-class Credit(Message):
-    message_type: ClassVar[str] = "test.credit.v1"
-    account: str
-    amount: int
-
-
-class Credited(Message):
-    message_type: ClassVar[str] = "test.credited.v1"
-    account: str
-
-
-metadata = service_metadata()
-credits = Table("credits", metadata, Column("id", Integer, primary_key=True),
-                Column("account", String(20)), Column("amount", Integer))
-
-
-def credit(message: Credit, deps: Deps) -> None:
-    if message.account == "closed":
-        raise Reject("account closed")
-    if message.account == "busy":
-        raise RetryLater("account locked")
-    deps.db.execute(insert(credits).values(account=message.account, amount=message.amount))
-    deps.publish(Credited(account=message.account))
-
-
-WORKER = Worker(name="ledger", tables=metadata, routes=(on(Credit, credit),))
+from tests.support.ledger import WORKER, Credit, count_credits, delivery, metadata
 
 
 def make(settings: Settings) -> Processor:
     engine = create_service_engine("ledger", settings, metadata)
     return Processor(WORKER, engine, settings, SystemClock())
-
-
-def delivery(message: Message, attempt: int = 1, event_id: str | None = None) -> Delivery:
-    event = CloudEvent.wrap(message, source="test", event_id=event_id)
-    return Delivery(body=event.to_json(), routing_key=event.type,
-                    headers={"x-dsr-attempt": attempt})
-
-
-def rows(processor: Processor) -> int:
-    with processor.engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(credits)).scalar_one())
 
 
 def test_a_redelivered_message_changes_nothing_twice(settings: Settings) -> None:
@@ -67,7 +22,7 @@ def test_a_redelivered_message_changes_nothing_twice(settings: Settings) -> None
     first, second = processor.process(message), processor.process(message)
     assert isinstance(first, Done) and len(first.to_publish) == 1
     assert isinstance(second, Done) and second.duplicate and not second.to_publish
-    assert rows(processor) == 1
+    assert count_credits(processor) == 1
 
 
 def test_effects_and_outbox_commit_together(settings: Settings) -> None:
@@ -103,4 +58,4 @@ def test_a_transient_failure_is_retried_then_dead_lettered(settings: Settings) -
                                       attempt=settings.max_attempts))
     assert isinstance(early, Retry) and early.delay_ms == settings.retry_delays_ms[0]
     assert isinstance(last, DeadLetter) and "account locked" in last.reason
-    assert rows(processor) == 0
+    assert count_credits(processor) == 0
