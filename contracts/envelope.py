@@ -35,7 +35,7 @@ class CloudEvent(BaseModel):
     specversion: Literal["1.0"] = "1.0"
     id: str = Field(min_length=1, max_length=200)
     source: str = Field(min_length=1, max_length=200)
-    type: str = Field(min_length=1, max_length=200, pattern=r"^[a-z0-9.\-]+\.v[0-9]+$")
+    type: str = Field(min_length=1, max_length=200, pattern=r"^[a-z0-9._\-]+\.v[0-9]+$")
     time: AwareDatetime
     subject: str | None = Field(default=None, max_length=200)
     datacontenttype: Literal["application/json"] = "application/json"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
@@ -21,6 +21,7 @@ from services.intake.tables import rejected_intakes, requests
 from services.runtime.amqp import topology
 from services.runtime.memory_bus import EmbeddedBus
 from services.runtime.settings import Settings
+from services.workers import ALL
 
 
 class Harness(Protocol):
@@ -28,7 +29,7 @@ class Harness(Protocol):
 
     def publish_raw(self, body: bytes, routing_key: str) -> None: ...
 
-    def settle(self, expected_final: int, timeout_s: float = 60) -> None: ...
+    def wait_until(self, condition: Callable[[App], bool], timeout_s: float = 60) -> None: ...
 
 
 def submit(harness: Harness, event: CloudEvent) -> None:
@@ -49,6 +50,11 @@ def final_count(app: App) -> int:
     return sum(row["state"] in {"completed", "closed"} for row in request_rows(app))
 
 
+def states(app: App) -> dict[str, str]:
+    """channel reference -> state"""
+    return {row["channel_reference"]: row["state"] for row in request_rows(app)}
+
+
 class EmbeddedHarness:
     def __init__(self, app: App) -> None:
         self.app = app
@@ -57,8 +63,9 @@ class EmbeddedHarness:
     def publish_raw(self, body: bytes, routing_key: str) -> None:
         self.bus.broker.publish(EVENTS_EXCHANGE, routing_key, body)
 
-    def settle(self, expected_final: int, timeout_s: float = 60) -> None:
+    def wait_until(self, condition: Callable[[App], bool], timeout_s: float = 60) -> None:
         self.bus.run_until_idle()
+        assert condition(self.app), "the embedded bus is idle and the condition does not hold"
 
 
 class RabbitHarness:
@@ -76,14 +83,13 @@ class RabbitHarness:
         finally:
             connection.close()
 
-    def settle(self, expected_final: int, timeout_s: float = 60) -> None:
+    def wait_until(self, condition: Callable[[App], bool], timeout_s: float = 60) -> None:
         deadline = time.monotonic() + timeout_s
-        while final_count(self.app) < expected_final:
+        while not condition(self.app):
             if time.monotonic() > deadline:
                 states = {r["reference"]: r["state"] for r in request_rows(self.app)}
-                raise AssertionError(f"requests not final after {timeout_s}s: {states}")
-            time.sleep(0.1)
-        time.sleep(0.5)  # let trailing messages (rejections, notices) land
+                raise AssertionError(f"condition not met after {timeout_s}s; states: {states}")
+            time.sleep(0.05)
 
 
 def reset_broker(url: str, settings: Settings, app: App) -> None:
@@ -99,9 +105,10 @@ def reset_broker(url: str, settings: Settings, app: App) -> None:
 
 
 @contextmanager
-def rabbit_harness(settings: Settings) -> Iterator[RabbitHarness]:
+def rabbit_harness(settings: Settings, names: tuple[str, ...] = ALL
+                   ) -> Iterator[RabbitHarness]:
     assert settings.amqp_url
-    app = bootstrap(settings)
+    app = bootstrap(settings, names=names)
     reset_broker(settings.amqp_url, settings, app)
     runner = app.amqp_runner()
     thread = threading.Thread(target=runner.run, name="workers", daemon=True)
