@@ -6,21 +6,40 @@ from contracts.backoffice import StoreCommand, StoreResult
 from contracts.discovery import DiscoveryCompleted
 from contracts.envelope import Message
 from contracts.fulfilment import FulfilmentCompleted, FulfilmentFailed
-from contracts.identity import DocumentRequested, IdentityRejected, IdentityVerified
-from contracts.intake import RequestRegistered, RequestRejected, RequestSubmitted
+from contracts.identity import (
+    DocumentRequested,
+    IdentityRejected,
+    IdentityVerified,
+    ReviewDecided,
+    ReviewRequested,
+)
+from contracts.intake import (
+    DocumentRegistered,
+    DocumentSubmitted,
+    RequestRegistered,
+    RequestRejected,
+    RequestSubmitted,
+    WithdrawalSubmitted,
+)
 from contracts.notification import NotificationSent
-from contracts.status import StatusChanged, StatusQuery, StatusReply
+from contracts.status import RequestWithdrawn, StatusChanged, StatusQuery, StatusReply
 
 MESSAGES: tuple[type[Message], ...] = (
     RequestSubmitted,
     RequestRejected,
     RequestRegistered,
+    DocumentSubmitted,
+    DocumentRegistered,
+    WithdrawalSubmitted,
+    RequestWithdrawn,
     StatusChanged,
     StatusQuery,
     StatusReply,
     IdentityVerified,
     IdentityRejected,
     DocumentRequested,
+    ReviewRequested,
+    ReviewDecided,
     DiscoveryCompleted,
     FulfilmentCompleted,
     FulfilmentFailed,

@@ -21,7 +21,8 @@ from typing import Any
 from contracts.backoffice import StoreResult
 from contracts.catalog import MESSAGES
 from contracts.envelope import CONTENT_TYPE, CloudEvent, Message
-from contracts.intake import RequestSubmitted
+from contracts.identity import ReviewDecided
+from contracts.intake import DocumentSubmitted, RequestSubmitted, WithdrawalSubmitted
 from contracts.status import StatusQuery, StatusReply
 
 JsonObject = dict[str, Any]
@@ -36,7 +37,10 @@ DEFAULT_EXCHANGE = ""
 ANY_WORD = "[a-z0-9_-]+"
 
 #: Messages the system consumes from outside (the call centre, the back-office stores).
-RECEIVED: frozenset[type[Message]] = frozenset({RequestSubmitted, StatusQuery, StoreResult})
+RECEIVED: frozenset[type[Message]] = frozenset({
+    RequestSubmitted, DocumentSubmitted, WithdrawalSubmitted, StatusQuery, ReviewDecided,
+    StoreResult,
+})
 #: Request/reply pairs: the reply goes to the request's AMQP ``reply_to`` by the default exchange.
 REPLIES: dict[type[Message], type[Message]] = {StatusQuery: StatusReply}
 

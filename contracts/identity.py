@@ -16,6 +16,8 @@ class CheckResult(BaseModel):
 
     check: str
     passed: bool
+    inconclusive: bool = Field(default=False,
+                               description="failed, but close enough that a person must decide")
     note: str | None = Field(default=None, description="Why it failed; never reveals CRM data")
 
 
@@ -48,3 +50,23 @@ class DocumentRequested(Message):
     reference: Reference
     right: Right
     reason: str
+
+
+class ReviewRequested(Message):
+    message_type: ClassVar[str] = "identity.review-requested.v1"
+    summary: ClassVar[str] = "The checks are inconclusive; a back-office operator must decide"
+
+    reference: Reference
+    right: Right
+    reason: str
+    checks: list[CheckResult]
+
+
+class ReviewDecided(Message):
+    message_type: ClassVar[str] = "identity.review-decided.v1"
+    summary: ClassVar[str] = "A back-office operator's decision on a manual review"
+
+    reference: Reference
+    approved: bool
+    reviewer: str = Field(min_length=1, max_length=80)
+    reason: str = Field(min_length=3, max_length=500)

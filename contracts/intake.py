@@ -43,6 +43,24 @@ class IdentityDocument(BaseModel):
     )
 
 
+class DocumentSummary(BaseModel):
+    """The document as it travels after intake: its fields and the SHA-256 of the copy.
+
+    Intake hashes the scanned copy and drops it; the copy itself goes no further (rulebook
+    §3.4, minimisation).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: DocumentKind
+    number: str = Field(min_length=1, max_length=60)
+    holder_name: str = Field(min_length=2, max_length=200)
+    date_of_birth: date | None = None
+    expires_on: date | None = None
+    mrz: str | None = Field(default=None, max_length=200)
+    copy_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
 class RequestDetails(BaseModel):
     """Right-specific details; every field is optional and only some rights read each."""
 
@@ -102,5 +120,32 @@ class RequestRegistered(Message):
     due_on: date
     target_on: date
     subject: SubjectClaim
-    identity_document: IdentityDocument | None
+    identity_document: DocumentSummary | None
     details: RequestDetails
+
+
+class DocumentSubmitted(Message):
+    message_type: ClassVar[str] = "intake.document.submitted.v1"
+    summary: ClassVar[str] = "The identity document asked for arrives for an existing request"
+
+    reference: Reference
+    channel: Channel
+    received_at: AwareDatetime
+    identity_document: IdentityDocument
+
+
+class DocumentRegistered(Message):
+    message_type: ClassVar[str] = "intake.document.registered.v1"
+    summary: ClassVar[str] = "Intake accepted a late identity document (copy hashed, dropped)"
+
+    reference: Reference
+    identity_document: DocumentSummary
+
+
+class WithdrawalSubmitted(Message):
+    message_type: ClassVar[str] = "intake.request.withdrawal-submitted.v1"
+    summary: ClassVar[str] = "The subject withdraws a request that has not completed"
+
+    reference: Reference
+    channel: Channel
+    received_at: AwareDatetime

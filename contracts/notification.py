@@ -14,6 +14,8 @@ from contracts.vocabulary import Reference
 class NotificationKind(StrEnum):
     ACKNOWLEDGEMENT = "acknowledgement"
     DOCUMENT_REQUESTED = "document_requested"
+    REMINDER = "reminder"
+    WITHDRAWAL_CONFIRMED = "withdrawal_confirmed"
     IDENTITY_NOT_VERIFIED = "identity_not_verified"
     OUTCOME = "outcome"
     FAILURE = "failure"

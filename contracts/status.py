@@ -45,3 +45,12 @@ class StatusReply(Message):
     outcomes: dict[str, str] = Field(
         default_factory=dict, description="category -> action, once fulfilled"
     )
+
+
+class RequestWithdrawn(Message):
+    message_type: ClassVar[str] = "request.withdrawn.v1"
+    summary: ClassVar[str] = "A request was withdrawn; every worker stops its part cleanly"
+
+    reference: Reference
+    right: Right
+    withdrawn_at: AwareDatetime

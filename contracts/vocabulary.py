@@ -60,10 +60,11 @@ class RequestState(StrEnum):
     FULFILLED = "fulfilled"
     COMPLETED = "completed"
     CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
 
     @property
     def is_final(self) -> bool:
-        return self in {RequestState.COMPLETED, RequestState.CLOSED}
+        return self in {RequestState.COMPLETED, RequestState.CLOSED, RequestState.WITHDRAWN}
 
 
 class Action(StrEnum):

@@ -14,11 +14,13 @@ from contracts.backoffice import Holding, InventoryItem, StoreAction, StoreComma
 from contracts.discovery import DiscoveryCompleted
 from contracts.identity import IdentityVerified
 from contracts.intake import RequestDetails
+from contracts.status import RequestWithdrawn
 from contracts.vocabulary import Store
-from services.discovery.tables import discoveries
+from services.discovery.tables import discoveries, withdrawals
 from services.runtime.deps import Deps
 from services.runtime.errors import Reject
 from services.runtime.saga_state import save_versioned
+from services.runtime.withdrawals import is_withdrawn, remember_withdrawal
 
 FOLLOW_UP_STORES = (Store.BILLING, Store.CDR)
 
@@ -26,6 +28,8 @@ FOLLOW_UP_STORES = (Store.BILLING, Store.CDR)
 def start_discovery(verified: IdentityVerified, deps: Deps) -> None:
     if not verified.checks or not all(check.passed for check in verified.checks):
         raise Reject(f"{verified.reference}: identity not verified, nothing may be discovered")
+    if is_withdrawn(deps.db, withdrawals, verified.reference):
+        return
     deps.db.execute(insert(discoveries).values(
         reference=verified.reference, right=verified.right.value,
         customer_code=verified.customer_code, details=verified.details.model_dump(mode="json"),
@@ -38,6 +42,9 @@ def start_discovery(verified: IdentityVerified, deps: Deps) -> None:
 def record_findings(result: StoreResult, deps: Deps) -> None:
     row = _load(deps, result.reference)
     if row.completed or result.store.value not in row.awaiting:
+        return
+    if is_withdrawn(deps.db, withdrawals, result.reference):
+        save_versioned(deps.db, discoveries, row, deps.now(), completed=1)
         return
     if not result.ok:
         raise Reject(f"{result.store.value} could not run discovery: {result.error}")
@@ -58,6 +65,10 @@ def record_findings(result: StoreResult, deps: Deps) -> None:
             inventory=[InventoryItem.model_validate(i) for i in inventory],
             details=RequestDetails.model_validate(row.details),
         ), subject=result.reference)
+
+
+def stop_on_withdrawal(withdrawn: RequestWithdrawn, deps: Deps) -> None:
+    remember_withdrawal(deps, withdrawals, withdrawn.reference)
 
 
 def _ask(deps: Deps, reference: str, store: Store, customer_code: str,

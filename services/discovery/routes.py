@@ -2,6 +2,7 @@
 
 from contracts.backoffice import StoreResult
 from contracts.identity import IdentityVerified
+from contracts.status import RequestWithdrawn
 from services.discovery import handlers
 from services.discovery.tables import metadata
 from services.runtime.routing import Route, Worker, on
@@ -13,5 +14,6 @@ WORKER = Worker(
         on(IdentityVerified, handlers.start_discovery),
         Route(binding="backoffice.*.discover.result.v1", message=StoreResult,
               handler=handlers.record_findings),
+        on(RequestWithdrawn, handlers.stop_on_withdrawal),
     ),
 )

@@ -3,6 +3,7 @@
 from sqlalchemy import JSON, Column, Integer, String, Table
 
 from services.runtime.database import UtcDateTime, service_metadata
+from services.runtime.withdrawals import withdrawals_table
 
 metadata = service_metadata()
 
@@ -20,3 +21,5 @@ discoveries = Table(
     Column("version", Integer, nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
 )
+
+withdrawals = withdrawals_table(metadata)

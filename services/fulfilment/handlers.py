@@ -9,17 +9,21 @@ from sqlalchemy import Row, insert, select
 from contracts.backoffice import StoreCommand, StoreResult
 from contracts.discovery import DiscoveryCompleted
 from contracts.fulfilment import CategoryOutcome, FulfilmentCompleted, FulfilmentFailed
+from contracts.status import RequestWithdrawn
 from contracts.vocabulary import Right
 from services.fulfilment.policy import plan
-from services.fulfilment.tables import fulfilments
+from services.fulfilment.tables import fulfilments, withdrawals
 from services.runtime.deps import Deps
 from services.runtime.errors import Reject
 from services.runtime.saga_state import save_versioned
+from services.runtime.withdrawals import is_withdrawn, remember_withdrawal
 
 RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
 
 
 def start_fulfilment(discovered: DiscoveryCompleted, deps: Deps) -> None:
+    if is_withdrawn(deps.db, withdrawals, discovered.reference):
+        return
     steps = plan(discovered.right, discovered.inventory, discovered.details.categories)
     deps.db.execute(insert(fulfilments).values(
         reference=discovered.reference, right=discovered.right.value,
@@ -57,6 +61,11 @@ def record_outcome(result: StoreResult, deps: Deps) -> None:
                    export_refs=export_refs, state=RUNNING if awaiting else COMPLETED)
     if not awaiting:
         _complete(deps, result.reference, Right(row.right), outcomes, export_refs)
+
+
+def stop_on_withdrawal(withdrawn: RequestWithdrawn, deps: Deps) -> None:
+    """No new store command goes out; commands already sent finish and are recorded."""
+    remember_withdrawal(deps, withdrawals, withdrawn.reference)
 
 
 def _complete(deps: Deps, reference: str, right: Right, outcomes: list[dict[str, Any]],

@@ -2,6 +2,7 @@
 
 from contracts.backoffice import StoreAction, StoreResult
 from contracts.discovery import DiscoveryCompleted
+from contracts.status import RequestWithdrawn
 from services.fulfilment import handlers
 from services.fulfilment.tables import metadata
 from services.runtime.routing import Route, Worker, on
@@ -16,5 +17,6 @@ WORKER = Worker(
         on(DiscoveryCompleted, handlers.start_fulfilment),
         *(Route(binding=f"backoffice.*.{action.value}.result.v1", message=StoreResult,
                 handler=handlers.record_outcome) for action in FULFILMENT_ACTIONS),
+        on(RequestWithdrawn, handlers.stop_on_withdrawal),
     ),
 )

@@ -1,4 +1,4 @@
-"""The identity checks of rulebook §3.2, as one pure function.
+"""The identity checks of rulebook §3.2, as pure functions, and the decision they lead to.
 
 Each check says whether it passed and, if not, why, in words that never reveal what the
 CRM holds (the requester may not be the subject).
@@ -6,29 +6,35 @@ CRM holds (the requester may not be the subject).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
+from enum import StrEnum
 
 from contracts.backoffice import IdentityRecord
 from contracts.identity import CheckResult
-from contracts.intake import IdentityDocument, SubjectClaim
+from contracts.intake import DocumentSummary, SubjectClaim
 from contracts.vocabulary import DocumentKind
 from services.identity.mrz import parse_td3
-from services.identity.names import names_match
+from services.identity.names import MATCH_TOLERANCE, REVIEW_TOLERANCE, name_distance
 
 ACCEPTED_DOCUMENTS = frozenset(DocumentKind)
 
 
+class Decision(StrEnum):
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    MANUAL_REVIEW = "manual_review"
+
+
 def run_checks(
     claim: SubjectClaim,
-    document: IdentityDocument,
+    document: DocumentSummary,
     record: IdentityRecord | None,
     received_on: date,
     accepted: frozenset[DocumentKind] = ACCEPTED_DOCUMENTS,
 ) -> list[CheckResult]:
     results = [
-        _check("document_accepted", document.kind in accepted, "this kind of document is "
-               "not accepted"),
+        _check("document_accepted", document.kind in accepted,
+               "this kind of document is not accepted"),
         _check("document_valid_on_receipt",
                document.expires_on is not None and document.expires_on >= received_on,
                "the document had expired, or has no expiry date, on the day of receipt"),
@@ -36,35 +42,53 @@ def run_checks(
     if document.mrz:
         results.append(_mrz_check(document))
     if record is None:
-        return [*results, _check("customer_found", False, "no customer matches the details given")]
-    return results + _record_checks(claim, document, record)
+        return [*results, _check("customer_found", False,
+                                 "no customer matches the details given")]
+    return [*results, _name_check(claim, document, record), *_record_checks(claim, document,
+                                                                          record)]
 
 
-def _record_checks(
-    claim: SubjectClaim, document: IdentityDocument, record: IdentityRecord
-) -> list[CheckResult]:
+def decide(checks: list[CheckResult]) -> Decision:
+    failed = [c for c in checks if not c.passed]
+    if not failed:
+        return Decision.VERIFIED
+    if all(c.inconclusive for c in failed):
+        return Decision.MANUAL_REVIEW
+    return Decision.REJECTED
+
+
+def _name_check(claim: SubjectClaim, document: DocumentSummary,
+                record: IdentityRecord) -> CheckResult:
+    distance = max(name_distance(document.holder_name, record.full_name),
+                   name_distance(claim.full_name, record.full_name))
+    if distance <= MATCH_TOLERANCE:
+        return _check("holder_name", True, "")
+    if distance <= REVIEW_TOLERANCE:
+        return CheckResult(check="holder_name", passed=False, inconclusive=True,
+                           note="the name is close to, but not the same as, our records")
+    return _check("holder_name", False, "the name on the document does not match our records")
+
+
+def _record_checks(claim: SubjectClaim, document: DocumentSummary,
+                   record: IdentityRecord) -> list[CheckResult]:
     birth = document.date_of_birth or claim.date_of_birth
-    checks: list[tuple[str, Callable[[], bool], str]] = [
-        ("holder_name", lambda: names_match(document.holder_name, record.full_name)
-         and names_match(claim.full_name, record.full_name),
-         "the name on the document does not match our records"),
-        ("date_of_birth", lambda: record.date_of_birth is None or birth == record.date_of_birth,
-         "the date of birth does not match our records"),
-        ("nina", lambda: record.nina is None or _nina_given(claim, document) == record.nina,
-         "the NINA does not match our records"),
-        ("msisdn_held_on_receipt", lambda: record.msisdn_held_on_receipt,
-         "the number given did not belong to this customer on the day of receipt"),
+    return [
+        _check("date_of_birth", record.date_of_birth is None or birth == record.date_of_birth,
+               "the date of birth does not match our records"),
+        _check("nina", record.nina is None or _nina_given(claim, document) == record.nina,
+               "the NINA does not match our records"),
+        _check("msisdn_held_on_receipt", record.msisdn_held_on_receipt,
+               "the number given did not belong to this customer on the day of receipt"),
     ]
-    return [_check(name, test(), note) for name, test, note in checks]
 
 
-def _nina_given(claim: SubjectClaim, document: IdentityDocument) -> str | None:
+def _nina_given(claim: SubjectClaim, document: DocumentSummary) -> str | None:
     if claim.nina:
         return claim.nina
     return document.number if document.kind is DocumentKind.NINA_CARD else None
 
 
-def _mrz_check(document: IdentityDocument) -> CheckResult:
+def _mrz_check(document: DocumentSummary) -> CheckResult:
     mrz = parse_td3(document.mrz or "")
     agrees = (
         mrz is not None
@@ -78,7 +102,3 @@ def _mrz_check(document: IdentityDocument) -> CheckResult:
 
 def _check(name: str, passed: bool, note: str) -> CheckResult:
     return CheckResult(check=name, passed=passed, note=None if passed else note)
-
-
-def all_passed(checks: list[CheckResult]) -> bool:
-    return all(c.passed for c in checks)

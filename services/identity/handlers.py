@@ -1,88 +1,128 @@
-"""Identity handlers: ask the CRM who the subject is, then decide."""
+"""Identity handlers: ask the CRM who the subject is, run the checks, decide.
+
+Outcomes: ``verified`` (the only door to discovery), ``rejected``, ``document_requested``
+(a late ``intake.document.registered.v1`` resumes it) and ``manual_review`` (see review.py).
+Once decided, only the outcome, the checks, the document kind and the copy's SHA-256 remain.
+"""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Row, insert, select, update
 
 from contracts.backoffice import StoreAction, StoreCommand, StoreResult
-from contracts.identity import DocumentRequested, IdentityRejected, IdentityVerified
-from contracts.intake import IdentityDocument, RequestDetails, RequestRegistered, SubjectClaim
+from contracts.identity import (
+    CheckResult,
+    DocumentRequested,
+    IdentityRejected,
+    IdentityVerified,
+    ReviewRequested,
+)
+from contracts.intake import (
+    DocumentRegistered,
+    DocumentSummary,
+    RequestDetails,
+    RequestRegistered,
+    SubjectClaim,
+)
 from contracts.vocabulary import Store
-from services.identity.checks import all_passed, run_checks
+from services.identity.checks import Decision, decide, run_checks
 from services.identity.tables import verifications
 from services.runtime.deps import Deps
 from services.runtime.errors import Reject
 
 AWAITING_CRM = "awaiting_crm"
-MISSING_DOCUMENT = "la copie d'une pièce d'identité valide manque à la demande"
+DOCUMENT_REQUESTED = "document_requested"
+MISSING_DOCUMENT = "la copie d'une pièce d'identité valide manque ou est illisible"
 
 
 def start_verification(registered: RequestRegistered, deps: Deps) -> None:
-    document = registered.identity_document
-    row: dict[str, Any] = {
-        "reference": registered.reference, "right": registered.right.value,
-        "received_at": registered.received_at, "details": registered.details.model_dump(
-            mode="json"), "updated_at": deps.now(),
-    }
-    if document is None:
-        deps.db.execute(insert(verifications).values(outcome="document_requested", **row))
+    deps.db.execute(insert(verifications).values(
+        reference=registered.reference, right=registered.right.value,
+        received_at=registered.received_at, outcome=DOCUMENT_REQUESTED,
+        pending_claim={"subject": registered.subject.model_dump(mode="json")},
+        details=registered.details.model_dump(mode="json"), updated_at=deps.now()))
+    if registered.identity_document is None:
         deps.publish(DocumentRequested(reference=registered.reference, right=registered.right,
                                        reason=MISSING_DOCUMENT), subject=registered.reference)
         return
-    claim = {"subject": registered.subject.model_dump(mode="json"),
-             "document": document.model_dump(mode="json", exclude={"copy_base64"})}
-    deps.db.execute(insert(verifications).values(
-        outcome=AWAITING_CRM, document_kind=document.kind.value,
-        document_sha256=document_digest(document), pending_claim=claim, **row))
-    deps.publish(StoreCommand(
-        command_id=f"{registered.reference}:identify", reference=registered.reference,
-        store=Store.CRM, action=StoreAction.IDENTIFY,
-        customer_code=registered.subject.customer_code, msisdn=registered.subject.msisdn,
-        as_of=registered.received_at,
-    ), subject=registered.reference)
+    _ask_crm(deps, load(deps, registered.reference), registered.identity_document)
 
 
-def decide(result: StoreResult, deps: Deps) -> None:
-    """The CRM answered: run the checks, publish the outcome, forget the claim."""
-    row = deps.db.execute(
-        select(verifications).where(verifications.c.reference == result.reference)
-    ).first()
-    if row is None:
-        raise Reject(f"no verification is waiting for {result.reference}")
-    if row.outcome != AWAITING_CRM:
+def resume_with_document(registered: DocumentRegistered, deps: Deps) -> None:
+    """The document asked for has arrived: verify as if it had come with the request."""
+    row = load(deps, registered.reference)
+    if row.outcome == DOCUMENT_REQUESTED:
+        _ask_crm(deps, row, registered.identity_document)
+
+
+def check_against_crm(result: StoreResult, deps: Deps) -> None:
+    """The CRM answered: run the checks and publish the outcome."""
+    row = load(deps, result.reference)
+    if row.outcome != AWAITING_CRM or row.command_id != result.command_id:
         return
     if not result.ok:
         raise Reject(f"CRM could not identify the subject: {result.error}")
     claim = SubjectClaim.model_validate(row.pending_claim["subject"])
-    document = IdentityDocument.model_validate(row.pending_claim["document"])
+    document = DocumentSummary.model_validate(row.pending_claim["document"])
     checks = run_checks(claim, document, result.identity, row.received_at.date())
-    verified = all_passed(checks) and result.identity is not None
-    deps.db.execute(update(verifications).where(verifications.c.reference == result.reference)
-                    .values(outcome="verified" if verified else "rejected",
-                            customer_code=result.identity.customer_code if verified and
-                            result.identity else None,
-                            checks=[c.model_dump(mode="json") for c in checks],
-                            pending_claim=None, updated_at=deps.now()))
-    if verified and result.identity is not None:
-        deps.publish(IdentityVerified(
-            reference=result.reference, right=row.right,
-            customer_code=result.identity.customer_code, document_kind=document.kind,
-            document_sha256=row.document_sha256, checks=checks,
-            details=RequestDetails.model_validate(row.details),
-        ), subject=result.reference)
+    decision = decide(checks)
+    code = result.identity.customer_code if result.identity else None
+    if decision is Decision.MANUAL_REVIEW:
+        record(deps, row, Decision.MANUAL_REVIEW.value, checks, customer_code=code)
+        deps.publish(ReviewRequested(reference=row.reference, right=row.right, checks=checks,
+                                     reason="holder name close to but not the same as the CRM"),
+                     subject=row.reference)
     else:
-        deps.publish(IdentityRejected(reference=result.reference, right=row.right,
-                                      checks=checks), subject=result.reference)
+        conclude(deps, row, checks, code if decision is Decision.VERIFIED else None)
 
 
-def document_digest(document: IdentityDocument) -> str:
-    """SHA-256 of the copy; of the document's fields when no scan came with it."""
-    if document.copy_base64:
-        content = base64.b64decode(document.copy_base64, validate=False)
-    else:
-        content = document.model_dump_json(exclude={"copy_base64"}).encode()
-    return hashlib.sha256(content).hexdigest()
+def conclude(deps: Deps, row: Row[Any], checks: list[CheckResult],
+             customer_code: str | None) -> None:
+    """Verified with a customer code, else rejected; the claim is forgotten either way."""
+    if customer_code is None:
+        record(deps, row, Decision.REJECTED.value, checks, pending_claim=None)
+        deps.publish(IdentityRejected(reference=row.reference, right=row.right, checks=checks),
+                     subject=row.reference)
+        return
+    record(deps, row, Decision.VERIFIED.value, checks, customer_code=customer_code,
+           pending_claim=None)
+    deps.publish(IdentityVerified(
+        reference=row.reference, right=row.right, customer_code=customer_code,
+        document_kind=row.document_kind, document_sha256=row.document_sha256, checks=checks,
+        details=RequestDetails.model_validate(row.details),
+    ), subject=row.reference)
+
+
+def _ask_crm(deps: Deps, row: Row[Any], document: DocumentSummary) -> None:
+    claim = SubjectClaim.model_validate(row.pending_claim["subject"])
+    command_id = f"{row.reference}:identify:{document.copy_sha256[:16]}"
+    deps.db.execute(update(verifications).where(verifications.c.reference == row.reference)
+                    .values(outcome=AWAITING_CRM, command_id=command_id,
+                            document_kind=document.kind.value,
+                            document_sha256=document.copy_sha256,
+                            pending_claim={**row.pending_claim,
+                                           "document": document.model_dump(mode="json")},
+                            updated_at=deps.now()))
+    deps.publish(StoreCommand(
+        command_id=command_id, reference=row.reference, store=Store.CRM,
+        action=StoreAction.IDENTIFY, customer_code=claim.customer_code, msisdn=claim.msisdn,
+        as_of=row.received_at,
+    ), subject=row.reference)
+
+
+def load(deps: Deps, reference: str) -> Row[Any]:
+    row = deps.db.execute(
+        select(verifications).where(verifications.c.reference == reference)).first()
+    if row is None:
+        raise Reject(f"no verification exists for {reference}")
+    return row
+
+
+def record(deps: Deps, row: Row[Any], outcome: str, checks: list[CheckResult] | None,
+           **values: Any) -> None:
+    if checks is not None:
+        values["checks"] = [c.model_dump(mode="json") for c in checks]
+    deps.db.execute(update(verifications).where(verifications.c.reference == row.reference)
+                    .values(outcome=outcome, updated_at=deps.now(), **values))

@@ -24,5 +24,13 @@ def edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
-def names_match(claimed: str, recorded: str, tolerance: int = 2) -> bool:
-    return edit_distance(normalise(claimed), normalise(recorded)) <= tolerance
+MATCH_TOLERANCE = 2
+REVIEW_TOLERANCE = 4
+
+
+def name_distance(claimed: str, recorded: str) -> int:
+    return edit_distance(normalise(claimed), normalise(recorded))
+
+
+def names_match(claimed: str, recorded: str, tolerance: int = MATCH_TOLERANCE) -> bool:
+    return name_distance(claimed, recorded) <= tolerance

@@ -1,8 +1,10 @@
 """What the identity worker consumes."""
 
 from contracts.backoffice import StoreResult
-from contracts.intake import RequestRegistered
-from services.identity import handlers
+from contracts.identity import ReviewDecided
+from contracts.intake import DocumentRegistered, RequestRegistered
+from contracts.status import RequestWithdrawn
+from services.identity import handlers, review
 from services.identity.tables import metadata
 from services.runtime.routing import Route, Worker, on
 
@@ -11,7 +13,10 @@ WORKER = Worker(
     tables=metadata,
     routes=(
         on(RequestRegistered, handlers.start_verification),
+        on(DocumentRegistered, handlers.resume_with_document),
         Route(binding="backoffice.crm.identify.result.v1", message=StoreResult,
-              handler=handlers.decide),
+              handler=handlers.check_against_crm),
+        on(ReviewDecided, review.apply_review),
+        on(RequestWithdrawn, review.stop_on_withdrawal),
     ),
 )

@@ -16,6 +16,7 @@ verifications = Table(
     Column("document_kind", String(30), nullable=True),
     Column("document_sha256", String(64), nullable=True),
     Column("customer_code", String(40), nullable=True),
+    Column("command_id", String(100), nullable=True, comment="the CRM identify in flight"),
     Column("checks", JSON, nullable=True),
     Column("pending_claim", JSON, nullable=True, comment="subject claim and document fields, "
            "kept only until the decision"),

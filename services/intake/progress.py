@@ -10,7 +10,12 @@ from typing import Any
 
 from contracts.discovery import DiscoveryCompleted
 from contracts.fulfilment import FulfilmentCompleted, FulfilmentFailed
-from contracts.identity import DocumentRequested, IdentityRejected, IdentityVerified
+from contracts.identity import (
+    DocumentRequested,
+    IdentityRejected,
+    IdentityVerified,
+    ReviewRequested,
+)
 from contracts.notification import NotificationKind, NotificationSent
 from contracts.status import StatusChanged
 from contracts.vocabulary import RequestState
@@ -20,7 +25,8 @@ from services.runtime.errors import Reject
 
 S = RequestState
 ORDER = [S.REGISTERED, S.DOCUMENT_REQUESTED, S.MANUAL_REVIEW, S.IDENTITY_VERIFIED,
-         S.IDENTITY_REJECTED, S.DATA_DISCOVERED, S.FULFILLED, S.COMPLETED, S.CLOSED]
+         S.IDENTITY_REJECTED, S.DATA_DISCOVERED, S.FULFILLED, S.COMPLETED, S.CLOSED,
+         S.WITHDRAWN]
 RANK = {state: rank for rank, state in enumerate(ORDER)}
 
 
@@ -56,6 +62,10 @@ def on_identity_rejected(event: IdentityRejected, deps: Deps) -> None:
 
 def on_document_requested(event: DocumentRequested, deps: Deps) -> None:
     advance(deps, event.reference, S.DOCUMENT_REQUESTED, event.reason)
+
+
+def on_review_requested(event: ReviewRequested, deps: Deps) -> None:
+    advance(deps, event.reference, S.MANUAL_REVIEW, event.reason)
 
 
 def on_discovered(event: DiscoveryCompleted, deps: Deps) -> None:

@@ -2,11 +2,16 @@
 
 from contracts.discovery import DiscoveryCompleted
 from contracts.fulfilment import FulfilmentCompleted, FulfilmentFailed
-from contracts.identity import DocumentRequested, IdentityRejected, IdentityVerified
-from contracts.intake import RequestSubmitted
+from contracts.identity import (
+    DocumentRequested,
+    IdentityRejected,
+    IdentityVerified,
+    ReviewRequested,
+)
+from contracts.intake import DocumentSubmitted, RequestSubmitted, WithdrawalSubmitted
 from contracts.notification import NotificationSent
 from contracts.status import StatusQuery
-from services.intake import handlers, progress
+from services.intake import follow_ups, handlers, progress
 from services.intake.tables import metadata
 from services.runtime.routing import Worker, on
 
@@ -16,7 +21,10 @@ WORKER = Worker(
     on_invalid=handlers.reject_invalid_intake,
     routes=(
         on(RequestSubmitted, handlers.register_request),
+        on(DocumentSubmitted, follow_ups.register_document),
+        on(WithdrawalSubmitted, follow_ups.withdraw),
         on(StatusQuery, handlers.answer_status_query, replies=True),
+        on(ReviewRequested, progress.on_review_requested),
         on(IdentityVerified, progress.on_identity_verified),
         on(IdentityRejected, progress.on_identity_rejected),
         on(DocumentRequested, progress.on_document_requested),

@@ -10,13 +10,15 @@ from contracts.fulfilment import FulfilmentCompleted
 from contracts.identity import DocumentRequested, IdentityRejected
 from contracts.intake import RequestRegistered
 from contracts.notification import Medium, NotificationKind, NotificationSent
+from contracts.status import RequestWithdrawn
 from contracts.vocabulary import Action, Category, Right, Store
 from services.notification import wording
 from services.notification.rendering import render
 from services.notification.sms import sms_parts
-from services.notification.tables import outbound_messages, recipients
+from services.notification.tables import outbound_messages, recipients, withdrawals
 from services.runtime.deps import Deps
 from services.runtime.errors import Reject
+from services.runtime.withdrawals import is_withdrawn, remember_withdrawal
 
 K = NotificationKind
 
@@ -52,6 +54,11 @@ def answer(event: FulfilmentCompleted, deps: Deps) -> None:
           {"outcomes": lines, "package_ref": event.package_ref}, letter=True)
 
 
+def confirm_withdrawal(event: RequestWithdrawn, deps: Deps) -> None:
+    if remember_withdrawal(deps, withdrawals, event.reference):
+        _send(deps, _recipient(deps, event.reference), K.WITHDRAWAL_CONFIRMED, {})
+
+
 def _recipient(deps: Deps, reference: str) -> Row[Any]:
     row = deps.db.execute(select(recipients).where(recipients.c.reference == reference)).first()
     if row is None:
@@ -61,6 +68,10 @@ def _recipient(deps: Deps, reference: str) -> Row[Any]:
 
 def _send(deps: Deps, recipient: Row[Any], kind: NotificationKind, extra: dict[str, Any],
           letter: bool = False) -> None:
+    """Render and deliver once; after a withdrawal only its confirmation goes out."""
+    if kind is not K.WITHDRAWAL_CONFIRMED and is_withdrawn(deps.db, withdrawals,
+                                                           recipient.reference):
+        return
     context = {
         "reference": recipient.reference,
         "right_fr": wording.RIGHTS[Right(recipient.right)],

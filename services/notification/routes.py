@@ -3,6 +3,7 @@
 from contracts.fulfilment import FulfilmentCompleted
 from contracts.identity import DocumentRequested, IdentityRejected
 from contracts.intake import RequestRegistered
+from contracts.status import RequestWithdrawn
 from services.notification import handlers
 from services.notification.tables import metadata
 from services.runtime.routing import Worker, on
@@ -15,5 +16,6 @@ WORKER = Worker(
         on(DocumentRequested, handlers.request_document),
         on(IdentityRejected, handlers.identity_not_verified),
         on(FulfilmentCompleted, handlers.answer),
+        on(RequestWithdrawn, handlers.confirm_withdrawal),
     ),
 )

@@ -3,6 +3,7 @@
 from sqlalchemy import Column, Date, Integer, String, Table, Text, UniqueConstraint
 
 from services.runtime.database import UtcDateTime, service_metadata
+from services.runtime.withdrawals import withdrawals_table
 
 metadata = service_metadata()
 
@@ -30,3 +31,5 @@ outbound_messages = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     UniqueConstraint("reference", "kind", "medium", name="uq_outbound_once_per_kind"),
 )
+
+withdrawals = withdrawals_table(metadata)

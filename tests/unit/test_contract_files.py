@@ -141,8 +141,9 @@ def test_asyncapi_version_and_intake_receive_operation() -> None:
 def test_operations_send_what_the_system_publishes() -> None:
     actions = {op["channel"]["$ref"].removeprefix("#/channels/"): op["action"]
                for op in DOCUMENT["operations"].values()}
-    received = {"intake.request.submitted.v1", "request.status.query.v1",
-                "backoffice.store.action.result.v1"}
+    received = {"intake.request.submitted.v1", "intake.document.submitted.v1",
+                "intake.request.withdrawal-submitted.v1", "request.status.query.v1",
+                "identity.review-decided.v1", "backoffice.store.action.result.v1"}
     assert actions == {generate.file_stem(m): "receive" if generate.file_stem(m) in received
                        else "send" for m in MESSAGES}
     query = DOCUMENT["operations"]["receiveStatusQuery"]

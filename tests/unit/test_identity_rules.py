@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from contracts.backoffice import IdentityRecord
-from contracts.intake import IdentityDocument, SubjectClaim
+from contracts.intake import DocumentSummary, SubjectClaim
 from contracts.vocabulary import DocumentKind
-from services.identity.checks import all_passed, run_checks
+from services.identity.checks import Decision, decide, run_checks
 from services.identity.mrz import check_digit, parse_td3
 from services.identity.names import names_match
 
@@ -44,12 +44,12 @@ def test_a_tampered_mrz_fails() -> None:
     assert mrz is not None and not mrz.digits_valid
 
 
-def _document(**changes: object) -> IdentityDocument:
+def _document(**changes: object) -> DocumentSummary:
     values: dict[str, object] = {"kind": DocumentKind.NINA_CARD, "number": "NINA123",
                                  "holder_name": "Keita Moussa", "date_of_birth": date(1980, 5, 2),
-                                 "expires_on": date(2030, 1, 1)}
+                                 "expires_on": date(2030, 1, 1), "copy_sha256": "a" * 64}
     values.update(changes)
-    return IdentityDocument(**values)  # type: ignore[arg-type]
+    return DocumentSummary(**values)  # type: ignore[arg-type]
 
 
 CLAIM = SubjectClaim(msisdn="+22376000001", full_name="Moussa Keïta")
@@ -59,7 +59,15 @@ RECORD = IdentityRecord(customer_code="C1", full_name="Moussa Keïta",
 
 
 def test_a_matching_document_passes_every_check() -> None:
-    assert all_passed(run_checks(CLAIM, _document(), RECORD, date(2026, 11, 1)))
+    checks = run_checks(CLAIM, _document(), RECORD, date(2026, 11, 1))
+    assert decide(checks) is Decision.VERIFIED
+
+
+def test_a_name_close_but_not_within_tolerance_goes_to_manual_review() -> None:
+    document = _document(holder_name="Mousaa Keittaa")
+    claim = SubjectClaim(msisdn="+22376000001", full_name="Mousaa Keittaa")
+    checks = run_checks(claim, document, RECORD, date(2026, 11, 1))
+    assert decide(checks) is Decision.MANUAL_REVIEW
 
 
 @pytest.mark.parametrize(("document", "record", "failed"), [
@@ -71,8 +79,9 @@ def test_a_matching_document_passes_every_check() -> None:
     (_document(), None, "customer_found"),
 ])
 def test_each_failed_check_is_named_and_reveals_no_crm_data(
-        document: IdentityDocument, record: IdentityRecord | None, failed: str) -> None:
+        document: DocumentSummary, record: IdentityRecord | None, failed: str) -> None:
     checks = run_checks(CLAIM, document, record, date(2026, 11, 1))
+    assert decide(checks) is Decision.REJECTED
     failing = [c for c in checks if not c.passed]
     assert [c.check for c in failing] == [failed]
     assert all("Keïta" not in (c.note or "") and "1980" not in (c.note or "") for c in failing)
