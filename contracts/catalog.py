@@ -7,6 +7,7 @@ from contracts.discovery import DiscoveryCompleted
 from contracts.envelope import Message
 from contracts.fulfilment import FulfilmentCompleted, FulfilmentFailed
 from contracts.identity import (
+    DocumentReminderDue,
     DocumentRequested,
     IdentityRejected,
     IdentityVerified,
@@ -22,7 +23,13 @@ from contracts.intake import (
     WithdrawalSubmitted,
 )
 from contracts.notification import NotificationSent
-from contracts.status import RequestWithdrawn, StatusChanged, StatusQuery, StatusReply
+from contracts.status import (
+    ClockTicked,
+    RequestWithdrawn,
+    StatusChanged,
+    StatusQuery,
+    StatusReply,
+)
 
 MESSAGES: tuple[type[Message], ...] = (
     RequestSubmitted,
@@ -40,6 +47,8 @@ MESSAGES: tuple[type[Message], ...] = (
     DocumentRequested,
     ReviewRequested,
     ReviewDecided,
+    DocumentReminderDue,
+    ClockTicked,
     DiscoveryCompleted,
     FulfilmentCompleted,
     FulfilmentFailed,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -70,3 +71,11 @@ class ReviewDecided(Message):
     approved: bool
     reviewer: str = Field(min_length=1, max_length=80)
     reason: str = Field(min_length=3, max_length=500)
+
+
+class DocumentReminderDue(Message):
+    message_type: ClassVar[str] = "identity.document-reminder-due.v1"
+    summary: ClassVar[str] = "The document is still missing after the reminder delay"
+
+    reference: Reference
+    close_on: date

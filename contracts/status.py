@@ -54,3 +54,11 @@ class RequestWithdrawn(Message):
     reference: Reference
     right: Right
     withdrawn_at: AwareDatetime
+
+
+class ClockTicked(Message):
+    message_type: ClassVar[str] = "clock.ticked.v1"
+    summary: ClassVar[str] = ("The time, published every minute by `dsr clock`; workers act on "
+                              "what has fallen due (reminders, closures, deadlines)")
+
+    now: AwareDatetime

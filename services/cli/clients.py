@@ -19,7 +19,7 @@ CLI_SOURCE = "urn:dsr:cli"
 
 
 class BusClient(Protocol):
-    def submit(self, event: CloudEvent) -> None: ...
+    def publish(self, event: CloudEvent) -> None: ...
 
     def status(self, reference: str) -> StatusReply | None: ...
 
@@ -38,7 +38,7 @@ class EmbeddedClient:
         self._bus = bus
         bus.broker.declare_queue(self.REPLY_QUEUE)
 
-    def submit(self, event: CloudEvent) -> None:
+    def publish(self, event: CloudEvent) -> None:
         self._bus.broker.publish(EVENTS_EXCHANGE, event.type, event.to_json())
         self._bus.run_until_idle()
 
@@ -61,7 +61,7 @@ class KombuClient:
         self._url = url
         self._timeout_s = timeout_s
 
-    def submit(self, event: CloudEvent) -> None:
+    def publish(self, event: CloudEvent) -> None:
         from kombu.connection import Connection
         from kombu.entity import Exchange
         from kombu.messaging import Producer

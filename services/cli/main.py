@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,10 +12,10 @@ import click
 from rich.console import Console
 
 from contracts.envelope import CloudEvent
-from contracts.intake import IdentityDocument, RequestSubmitted, SubjectClaim
+from contracts.intake import RequestSubmitted, SubjectClaim
 from contracts.vocabulary import Channel, DocumentKind, Right
 from services.bootstrap import bootstrap
-from services.cli import tables
+from services.cli import follow_ups, tables
 from services.cli.clients import CLI_SOURCE, BusClient, EmbeddedClient, KombuClient
 from services.cli.definitions import DEFINITIONS_PATH, definitions_json
 from services.runtime.settings import Settings
@@ -44,14 +46,26 @@ def demo() -> None:
 @main.command()
 @click.option("--worker", "names", multiple=True, type=click.Choice(ALL),
               help="Run only these workers (repeatable); default: all of them.")
-def run(names: tuple[str, ...]) -> None:
+@click.option("--clock/--no-clock", "with_clock", default=True, show_default=True,
+              help="Also publish clock.ticked.v1 every DSR_TICK_S seconds.")
+def run(names: tuple[str, ...], with_clock: bool) -> None:
     """Run workers against RabbitMQ (DSR_AMQP_URL) until SIGTERM or Ctrl-C."""
     settings = Settings()
     if not settings.amqp_url:
         raise click.UsageError("set DSR_AMQP_URL, e.g. amqp://guest:guest@127.0.0.1:5672/%2F")
     runner = bootstrap(settings, names=names or ALL).amqp_runner()
+    stop = threading.Event()
+    if with_clock:
+        ticker = threading.Thread(target=follow_ups.run_clock, daemon=True, name="clock",
+                                  args=(KombuClient(settings.amqp_url), settings.tick_s, stop))
+        ticker.start()
+
+    def shutdown(*_: object) -> None:
+        stop.set()
+        runner.stop()
+
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: runner.stop())
+        signal.signal(signum, shutdown)
     runner.run()
 
 
@@ -81,18 +95,21 @@ def seed(subscribers: int, cdr_per_subscriber: int, seed_value: int) -> None:
 @click.option("--document", "document_kind", type=click.Choice([d.value for d in DocumentKind]))
 @click.option("--document-number")
 @click.option("--document-expires", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--scan", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The document's scanned copy; without it the customer is asked for one.")
 @click.option("--received-at", type=click.DateTime(), help="Default: now (UTC).")
 def submit(channel: str, channel_reference: str, right: str, msisdn: str, full_name: str,
            customer_code: str | None, nina: str | None, birth_date: datetime | None,
            document_kind: str | None, document_number: str | None,
-           document_expires: datetime | None, received_at: datetime | None) -> None:
+           document_expires: datetime | None, scan: Path | None,
+           received_at: datetime | None) -> None:
     """Publish an intake event, as the call centre or the back office would."""
     birth = birth_date.date() if birth_date else None
     document = None
     if document_kind:
-        document = IdentityDocument(
-            kind=DocumentKind(document_kind), number=document_number or "", holder_name=full_name,
-            date_of_birth=birth, expires_on=document_expires.date() if document_expires else None)
+        document = follow_ups.read_document(
+            document_kind, document_number or "?", full_name, birth,
+            document_expires.date() if document_expires else None, scan)
     intake = RequestSubmitted(
         channel=Channel(channel), channel_reference=channel_reference,
         received_at=(received_at or datetime.now(UTC)).replace(tzinfo=UTC), right=Right(right),
@@ -100,8 +117,59 @@ def submit(channel: str, channel_reference: str, right: str, msisdn: str, full_n
                              nina=nina, date_of_birth=birth),
         identity_document=document)
     event = CloudEvent.wrap(intake, source=CLI_SOURCE)
-    _client(Settings()).submit(event)
+    _client(Settings()).publish(event)
     console.print(f"submitted [bold]{channel_reference}[/] as event {event.id}")
+
+
+@main.command()
+@click.argument("reference")
+@click.option("--channel", type=click.Choice([c.value for c in Channel]), default="postal",
+              show_default=True)
+@click.option("--document", "document_kind", required=True,
+              type=click.Choice([d.value for d in DocumentKind]))
+@click.option("--number", required=True)
+@click.option("--holder", required=True, help="Holder's name as printed on the document.")
+@click.option("--birth-date", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--expires", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--scan", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              required=True, help="The scanned copy (hashed at intake, then dropped).")
+def document(reference: str, channel: str, document_kind: str, number: str, holder: str,
+             birth_date: datetime | None, expires: datetime, scan: Path) -> None:
+    """Attach the identity document asked for to an existing request."""
+    identity_document = follow_ups.read_document(
+        document_kind, number, holder, birth_date.date() if birth_date else None,
+        expires.date(), scan)
+    follow_ups.document(_client(Settings()), reference, channel, identity_document)
+
+
+@main.command()
+@click.argument("reference")
+@click.option("--channel", type=click.Choice([c.value for c in Channel]), default="callcentre",
+              show_default=True)
+def withdraw(reference: str, channel: str) -> None:
+    """Withdraw a request that has not completed, at the subject's demand."""
+    follow_ups.withdraw(_client(Settings()), reference, channel)
+
+
+@main.command()
+@click.argument("reference")
+@click.option("--approve/--reject", required=True, help="The back-office decision.")
+@click.option("--reason", required=True, help="Why; kept in the record.")
+@click.option("--reviewer", default=lambda: os.environ.get("USER", "back-office"),
+              show_default="$USER")
+def review(reference: str, approve: bool, reason: str, reviewer: str) -> None:
+    """Decide a request in manual identity review."""
+    follow_ups.review(_client(Settings()), reference, approve, reviewer, reason)
+
+
+@main.command()
+def clock() -> None:
+    """Publish the time every DSR_TICK_S seconds (reminders, closures, deadlines)."""
+    settings = Settings()
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    follow_ups.run_clock(_client(settings), settings.tick_s, stop)
 
 
 @main.command()

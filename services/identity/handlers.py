@@ -40,7 +40,8 @@ MISSING_DOCUMENT = "la copie d'une pièce d'identité valide manque ou est illis
 def start_verification(registered: RequestRegistered, deps: Deps) -> None:
     deps.db.execute(insert(verifications).values(
         reference=registered.reference, right=registered.right.value,
-        received_at=registered.received_at, outcome=DOCUMENT_REQUESTED,
+        received_at=registered.received_at, due_on=registered.due_on,
+        outcome=DOCUMENT_REQUESTED,
         pending_claim={"subject": registered.subject.model_dump(mode="json")},
         details=registered.details.model_dump(mode="json"), updated_at=deps.now()))
     if registered.identity_document is None:

@@ -3,8 +3,8 @@
 from contracts.backoffice import StoreResult
 from contracts.identity import ReviewDecided
 from contracts.intake import DocumentRegistered, RequestRegistered
-from contracts.status import RequestWithdrawn
-from services.identity import handlers, review
+from contracts.status import ClockTicked, RequestWithdrawn
+from services.identity import deadlines, handlers, review
 from services.identity.tables import metadata
 from services.runtime.routing import Route, Worker, on
 
@@ -18,5 +18,6 @@ WORKER = Worker(
               handler=handlers.check_against_crm),
         on(ReviewDecided, review.apply_review),
         on(RequestWithdrawn, review.stop_on_withdrawal),
+        on(ClockTicked, deadlines.on_tick),
     ),
 )

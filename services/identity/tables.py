@@ -1,6 +1,6 @@
 """Verifications: the outcome and checks are kept; the claim is dropped once decided."""
 
-from sqlalchemy import JSON, Column, String, Table
+from sqlalchemy import JSON, Column, Date, String, Table
 
 from services.runtime.database import UtcDateTime, service_metadata
 
@@ -12,6 +12,8 @@ verifications = Table(
     Column("reference", String(20), primary_key=True),
     Column("right", String(20), nullable=False),
     Column("received_at", UtcDateTime(), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("reminded_at", UtcDateTime(), nullable=True),
     Column("outcome", String(30), nullable=False),
     Column("document_kind", String(30), nullable=True),
     Column("document_sha256", String(64), nullable=True),

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Row, insert, select
 
 from contracts.fulfilment import FulfilmentCompleted
-from contracts.identity import DocumentRequested, IdentityRejected
+from contracts.identity import DocumentReminderDue, DocumentRequested, IdentityRejected
 from contracts.intake import RequestRegistered
 from contracts.notification import Medium, NotificationKind, NotificationSent
 from contracts.status import RequestWithdrawn
@@ -34,6 +34,11 @@ def acknowledge(registered: RequestRegistered, deps: Deps) -> None:
 
 def request_document(event: DocumentRequested, deps: Deps) -> None:
     _send(deps, _recipient(deps, event.reference), K.DOCUMENT_REQUESTED, {})
+
+
+def remind_document(event: DocumentReminderDue, deps: Deps) -> None:
+    _send(deps, _recipient(deps, event.reference), K.REMINDER,
+          {"close_on": event.close_on.strftime("%d/%m/%Y")})
 
 
 def identity_not_verified(event: IdentityRejected, deps: Deps) -> None:

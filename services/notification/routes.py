@@ -1,7 +1,7 @@
 """What the notification worker consumes."""
 
 from contracts.fulfilment import FulfilmentCompleted
-from contracts.identity import DocumentRequested, IdentityRejected
+from contracts.identity import DocumentReminderDue, DocumentRequested, IdentityRejected
 from contracts.intake import RequestRegistered
 from contracts.status import RequestWithdrawn
 from services.notification import handlers
@@ -14,6 +14,7 @@ WORKER = Worker(
     routes=(
         on(RequestRegistered, handlers.acknowledge),
         on(DocumentRequested, handlers.request_document),
+        on(DocumentReminderDue, handlers.remind_document),
         on(IdentityRejected, handlers.identity_not_verified),
         on(FulfilmentCompleted, handlers.answer),
         on(RequestWithdrawn, handlers.confirm_withdrawal),

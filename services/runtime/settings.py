@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     handler_time_limit_s: float = Field(default=60.0, gt=0)
 
     internal_target_days: int = Field(default=5, ge=0, description="rulebook §2.5 default")
+    document_reminder_days: int = Field(default=7, ge=1, description="rulebook §3.3 default")
+    document_close_days_before_due: int = Field(default=3, ge=0,
+                                                description="rulebook §3.3 default")
+    tick_s: float = Field(default=60.0, gt=0, description="how often `dsr clock` ticks")
     log_level: str = "INFO"
     log_json: bool = True
 

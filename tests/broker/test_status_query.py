@@ -28,7 +28,7 @@ def test_status_query_answers_the_state_and_due_date(amqp_url: str, tmp_path: Pa
         identity_document=None)
     client = KombuClient(amqp_url)
     with rabbit_harness(embedded_settings(tmp_path, amqp_url=amqp_url), SAGA) as harness:
-        client.submit(CloudEvent.wrap(intake, source="test"))
+        client.publish(CloudEvent.wrap(intake, source="test"))
         harness.wait_until(lambda app: states(app).get(channel_reference) == "document_requested")
         reference = request_rows(harness.app)[0]["reference"]
         known = client.status(reference)

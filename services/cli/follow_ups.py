@@ -1,0 +1,60 @@
+"""Back-office commands after intake: a late document, a withdrawal, a review decision."""
+
+from __future__ import annotations
+
+import base64
+import threading
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from contracts.envelope import CloudEvent, Message
+from contracts.identity import ReviewDecided
+from contracts.intake import DocumentSubmitted, IdentityDocument, WithdrawalSubmitted
+from contracts.status import ClockTicked
+from contracts.vocabulary import Channel, DocumentKind
+from services.cli.clients import CLI_SOURCE, BusClient
+
+console = Console()
+
+
+def publish(client: BusClient, message: Message, subject: str | None) -> CloudEvent:
+    event = CloudEvent.wrap(message, source=CLI_SOURCE, subject=subject)
+    client.publish(event)
+    console.print(f"published [bold]{event.type}[/] for {subject or 'all'} (event {event.id})")
+    return event
+
+
+def read_document(kind: str, number: str, holder: str, birth: date | None,
+                  expires: date | None, scan: Path | None) -> IdentityDocument:
+    copy = base64.b64encode(scan.read_bytes()).decode() if scan else None
+    return IdentityDocument(kind=DocumentKind(kind), number=number, holder_name=holder,
+                            date_of_birth=birth, expires_on=expires, copy_base64=copy)
+
+
+def document(client: BusClient, reference: str, channel: str,
+             identity_document: IdentityDocument) -> None:
+    publish(client, DocumentSubmitted(reference=reference, channel=Channel(channel),
+                                      received_at=datetime.now(UTC),
+                                      identity_document=identity_document), reference)
+
+
+def withdraw(client: BusClient, reference: str, channel: str) -> None:
+    publish(client, WithdrawalSubmitted(reference=reference, channel=Channel(channel),
+                                        received_at=datetime.now(UTC)), reference)
+
+
+def review(client: BusClient, reference: str, approve: bool, reviewer: str, reason: str) -> None:
+    if len(reason.strip()) < 3:
+        raise click.UsageError("--reason must say why (at least 3 characters)")
+    publish(client, ReviewDecided(reference=reference, approved=approve, reviewer=reviewer,
+                                  reason=reason), reference)
+
+
+def run_clock(client: BusClient, every_s: float, stop: threading.Event) -> None:
+    """Publish the time every ``every_s`` seconds until ``stop`` is set."""
+    while not stop.is_set():
+        client.publish(CloudEvent.wrap(ClockTicked(now=datetime.now(UTC)), source=CLI_SOURCE))
+        stop.wait(every_s)
