@@ -25,6 +25,8 @@ from contracts.intake import (
 from contracts.notification import NotificationSent
 from contracts.status import (
     ClockTicked,
+    DeadlineBreached,
+    DeadlineEscalated,
     RequestWithdrawn,
     StatusChanged,
     StatusQuery,
@@ -49,6 +51,8 @@ MESSAGES: tuple[type[Message], ...] = (
     ReviewDecided,
     DocumentReminderDue,
     ClockTicked,
+    DeadlineEscalated,
+    DeadlineBreached,
     DiscoveryCompleted,
     FulfilmentCompleted,
     FulfilmentFailed,

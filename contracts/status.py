@@ -45,6 +45,8 @@ class StatusReply(Message):
     outcomes: dict[str, str] = Field(
         default_factory=dict, description="category -> action, once fulfilled"
     )
+    escalated: bool = False
+    breached: bool = Field(default=False, description="answered, or still open, after due_on")
 
 
 class RequestWithdrawn(Message):
@@ -62,3 +64,25 @@ class ClockTicked(Message):
                               "what has fallen due (reminders, closures, deadlines)")
 
     now: AwareDatetime
+
+
+class DeadlineEscalated(Message):
+    message_type: ClassVar[str] = "request.deadline-escalated.v1"
+    summary: ClassVar[str] = ("The internal target passed with the request still open: the "
+                              "data-protection officer is alerted")
+
+    reference: Reference
+    right: Right
+    state: RequestState
+    target_on: date
+    due_on: date
+
+
+class DeadlineBreached(Message):
+    message_type: ClassVar[str] = "request.deadline-breached.v1"
+    summary: ClassVar[str] = "The legal due date passed with the request still open"
+
+    reference: Reference
+    right: Right
+    state: RequestState
+    due_on: date

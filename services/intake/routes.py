@@ -10,8 +10,8 @@ from contracts.identity import (
 )
 from contracts.intake import DocumentSubmitted, RequestSubmitted, WithdrawalSubmitted
 from contracts.notification import NotificationSent
-from contracts.status import StatusQuery
-from services.intake import follow_ups, handlers, progress
+from contracts.status import ClockTicked, StatusQuery
+from services.intake import deadline_monitor, follow_ups, handlers, progress
 from services.intake.tables import metadata
 from services.runtime.routing import Worker, on
 
@@ -24,6 +24,7 @@ WORKER = Worker(
         on(DocumentSubmitted, follow_ups.register_document),
         on(WithdrawalSubmitted, follow_ups.withdraw),
         on(StatusQuery, handlers.answer_status_query, replies=True),
+        on(ClockTicked, deadline_monitor.on_tick),
         on(ReviewRequested, progress.on_review_requested),
         on(IdentityVerified, progress.on_identity_verified),
         on(IdentityRejected, progress.on_identity_rejected),

@@ -1,6 +1,6 @@
 """The request registry: every registered request, its state, and every rejected intake."""
 
-from sqlalchemy import JSON, Column, Date, Integer, String, Table, Text
+from sqlalchemy import JSON, Column, Date, Index, Integer, String, Table, Text
 
 from services.runtime.database import UtcDateTime, service_metadata
 
@@ -22,6 +22,9 @@ requests = Table(
     Column("registered_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("completed_at", UtcDateTime(), nullable=True),
+    Column("escalated_at", UtcDateTime(), nullable=True),
+    Column("breached_at", UtcDateTime(), nullable=True),
+    Index("ix_requests_open_deadlines", "completed_at", "target_on"),
 )
 
 reference_counters = Table(
