@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
@@ -15,7 +16,7 @@ from typing import Any, Protocol
 import pika
 from sqlalchemy import select
 
-from contracts.envelope import CONTENT_TYPE, EVENTS_EXCHANGE, CloudEvent
+from contracts.envelope import CONTENT_TYPE, EVENTS_EXCHANGE, CloudEvent, Message
 from services.bootstrap import App, bootstrap
 from services.intake.tables import rejected_intakes, requests
 from services.runtime.amqp import topology
@@ -29,11 +30,23 @@ class Harness(Protocol):
 
     def publish_raw(self, body: bytes, routing_key: str) -> None: ...
 
+    def observe(self, binding: str) -> Observer: ...
+
     def wait_until(self, condition: Callable[[App], bool], timeout_s: float = 60) -> None: ...
+
+
+class Observer(Protocol):
+    def events(self) -> list[CloudEvent]: ...
 
 
 def submit(harness: Harness, event: CloudEvent) -> None:
     harness.publish_raw(event.to_json(), event.type)
+
+
+def publish(harness: Harness, message: Message, subject: str | None = None) -> CloudEvent:
+    event = CloudEvent.wrap(message, source="urn:test", subject=subject)
+    submit(harness, event)
+    return event
 
 
 def request_rows(app: App) -> list[dict[str, Any]]:
@@ -63,25 +76,44 @@ class EmbeddedHarness:
     def publish_raw(self, body: bytes, routing_key: str) -> None:
         self.bus.broker.publish(EVENTS_EXCHANGE, routing_key, body)
 
+    def observe(self, binding: str) -> Observer:
+        queue = f"test.observer.{uuid.uuid4()}"
+        self.bus.broker.declare_queue(queue)
+        self.bus.broker.bind(queue, EVENTS_EXCHANGE, binding)
+        return _EmbeddedObserver(self.bus, queue)
+
     def wait_until(self, condition: Callable[[App], bool], timeout_s: float = 60) -> None:
         self.bus.run_until_idle()
         assert condition(self.app), "the embedded bus is idle and the condition does not hold"
+
+
+class _EmbeddedObserver:
+    def __init__(self, bus: EmbeddedBus, queue: str) -> None:
+        self._bus, self._queue, self._seen = bus, queue, list[CloudEvent]()
+
+    def events(self) -> list[CloudEvent]:
+        while (delivery := self._bus.broker.take(self._queue)) is not None:
+            self._seen.append(CloudEvent.model_validate_json(delivery.body))
+        return list(self._seen)
 
 
 class RabbitHarness:
     def __init__(self, app: App, url: str) -> None:
         self.app = app
         self._url = url
+        self._connection: pika.BlockingConnection | None = None
+        self._channel: Any = None
 
     def publish_raw(self, body: bytes, routing_key: str) -> None:
-        connection = pika.BlockingConnection(pika.URLParameters(self._url))
-        try:
-            channel = connection.channel()
-            channel.confirm_delivery()
-            channel.basic_publish(EVENTS_EXCHANGE, routing_key, body, pika.BasicProperties(
-                content_type=CONTENT_TYPE, delivery_mode=2))
-        finally:
-            connection.close()
+        if self._channel is None:
+            self._connection = pika.BlockingConnection(pika.URLParameters(self._url))
+            self._channel = self._connection.channel()
+            self._channel.confirm_delivery()
+        self._channel.basic_publish(EVENTS_EXCHANGE, routing_key, body, pika.BasicProperties(
+            content_type=CONTENT_TYPE, delivery_mode=2))
+
+    def observe(self, binding: str) -> Observer:
+        return _RabbitObserver(self._url, binding)
 
     def wait_until(self, condition: Callable[[App], bool], timeout_s: float = 60) -> None:
         deadline = time.monotonic() + timeout_s
@@ -90,6 +122,26 @@ class RabbitHarness:
                 states = {r["reference"]: r["state"] for r in request_rows(self.app)}
                 raise AssertionError(f"condition not met after {timeout_s}s; states: {states}")
             time.sleep(0.05)
+
+    def close(self) -> None:
+        if self._connection is not None and self._connection.is_open:
+            self._connection.close()
+
+
+class _RabbitObserver:
+    def __init__(self, url: str, binding: str) -> None:
+        self._connection = pika.BlockingConnection(pika.URLParameters(url))
+        self._channel = self._connection.channel()
+        self._queue = self._channel.queue_declare("", exclusive=True).method.queue
+        self._channel.queue_bind(self._queue, EVENTS_EXCHANGE, binding)
+        self._seen: list[CloudEvent] = []
+
+    def events(self) -> list[CloudEvent]:
+        while True:
+            method, _props, body = self._channel.basic_get(self._queue, auto_ack=True)
+            if method is None:
+                return list(self._seen)
+            self._seen.append(CloudEvent.model_validate_json(body))
 
 
 def reset_broker(url: str, settings: Settings, app: App) -> None:
@@ -116,7 +168,9 @@ def rabbit_harness(settings: Settings, names: tuple[str, ...] = ALL
     try:
         if not runner.connected.wait(30):
             raise AssertionError("workers did not connect to RabbitMQ within 30 s")
-        yield RabbitHarness(app, settings.amqp_url)
+        harness = RabbitHarness(app, settings.amqp_url)
+        yield harness
+        harness.close()
     finally:
         runner.stop()
         thread.join(30)
@@ -124,8 +178,9 @@ def rabbit_harness(settings: Settings, names: tuple[str, ...] = ALL
 
 
 @contextmanager
-def embedded_harness(settings: Settings) -> Iterator[EmbeddedHarness]:
-    app = bootstrap(settings)
+def embedded_harness(settings: Settings, names: tuple[str, ...] = ALL
+                     ) -> Iterator[EmbeddedHarness]:
+    app = bootstrap(settings, names=names)
     try:
         yield EmbeddedHarness(app)
     finally:
