@@ -8,6 +8,7 @@ from typing import ClassVar
 from pydantic import AwareDatetime, Field
 
 from contracts.envelope import Message
+from contracts.fulfilment import CategoryOutcome
 from contracts.vocabulary import Reference, RequestState, Right
 
 
@@ -42,8 +43,8 @@ class StatusReply(Message):
     due_on: date | None = None
     reason: str | None = None
     updated_at: AwareDatetime | None = None
-    outcomes: dict[str, str] = Field(
-        default_factory=dict, description="category -> action, once fulfilled"
+    outcomes: list[CategoryOutcome] = Field(
+        default_factory=list, description="what was done per category and store, once fulfilled"
     )
     escalated: bool = False
     breached: bool = Field(default=False, description="answered, or still open, after due_on")

@@ -39,7 +39,10 @@ class EmbeddedClient:
         bus.broker.declare_queue(self.REPLY_QUEUE)
 
     def publish(self, event: CloudEvent) -> None:
-        self._bus.broker.publish(EVENTS_EXCHANGE, event.type, event.to_json())
+        self.publish_raw(event.to_json(), event.type)
+
+    def publish_raw(self, body: bytes, routing_key: str) -> None:
+        self._bus.broker.publish(EVENTS_EXCHANGE, routing_key, body)
         self._bus.run_until_idle()
 
     def status(self, reference: str) -> StatusReply | None:

@@ -182,6 +182,8 @@ def status(reference: str) -> None:
     if not reply.found:
         raise click.ClickException(f"no request {reference}")
     console.print(tables.status_table([reply]))
+    if reply.outcomes:
+        console.print(tables.outcomes_table([reply]))
 
 
 @main.command()

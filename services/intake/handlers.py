@@ -88,6 +88,6 @@ def answer_status_query(query: StatusQuery, deps: Deps) -> StatusReply:
     return StatusReply(
         reference=query.reference, found=True, right=row["right"], state=row["state"],
         due_on=row["due_on"], reason=row["reason"], updated_at=row["updated_at"],
-        outcomes={o["category"]: o["action"] for o in row["outcomes"] or []},
+        outcomes=row["outcomes"] or [],
         escalated=row["escalated_at"] is not None, breached=row["breached_at"] is not None,
     )
