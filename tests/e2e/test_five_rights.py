@@ -1,0 +1,112 @@
+"""A request of each right travels through every worker and store to a final state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from contracts.envelope import CloudEvent
+from contracts.vocabulary import Category, Right
+from services.cli.seeding import load_population
+from services.discovery.tables import discoveries
+from services.identity.tables import verifications
+from services.notification.tables import outbound_messages
+from services.population.demo import SubjectPlan, demo_subjects
+from services.population.generator import build_population
+from services.workers import ALL
+from tests.e2e.conftest import HarnessFactory
+from tests.support.harness import App, Harness, final_count, request_rows, states, submit
+from tests.support.intakes import RECEIVED, intake, nina_card
+
+SUBJECTS = {s.customer_code: s for s in demo_subjects()}
+
+
+def seeded(harness: Harness) -> Harness:
+    population = build_population(subscribers=5, cdr_per_subscriber=40,
+                                  now=RECEIVED.replace(hour=0, minute=0))
+    load_population(harness.app.settings, population)
+    return harness
+
+
+def request_for(code: str, right: Right, reference: str, with_code: bool = False,
+                **details: Any) -> CloudEvent:
+    plan: SubjectPlan = SUBJECTS[code]
+    document = nina_card(plan.full_name, plan.nina or "", plan.date_of_birth)
+    return intake(right, plan.msisdn, plan.full_name, document, channel_reference=reference,
+                  customer_code=code if with_code else None, **details)
+
+
+def outcomes(app: App, channel_reference: str) -> set[tuple[str, str, str]]:
+    row = next(r for r in request_rows(app) if r["channel_reference"] == channel_reference)
+    return {(o["store"], o["category"], o["action"]) for o in row["outcomes"] or []}
+
+
+def letters(app: App) -> dict[str, str]:
+    with app.engine("notification").connect() as conn:
+        rows = conn.execute(select(outbound_messages).where(
+            outbound_messages.c.medium == "letter", outbound_messages.c.kind == "outcome"))
+        return {r.reference: r.body for r in rows}
+
+
+def test_every_right_reaches_its_final_state_with_outcomes_per_category(
+        start: HarnessFactory) -> None:
+    with start(ALL) as harness:
+        seeded(harness)
+        submit(harness, request_for("CM-100001", Right.ACCESS, "r-access"))
+        submit(harness, request_for("CM-100002", Right.RECTIFICATION, "r-rect",
+                                    corrections={"email": "moussa.k@example.ml"}))
+        submit(harness, request_for("CM-100003", Right.ERASURE, "r-erase"))
+        submit(harness, request_for("CM-100004", Right.OBJECTION, "r-object",
+                                    purposes=["direct_marketing"]))
+        submit(harness, request_for("CM-100005", Right.RESTRICTION, "r-restrict",
+                                    categories=[Category.PROFILES_SCORES]))
+        harness.wait_until(lambda app: final_count(app) == 5, timeout_s=120)
+        app = harness.app
+        assert set(states(app).values()) == {"completed"}
+        assert ("cdr", "connection_usage", "export") in outcomes(app, "r-access")
+        assert ("billing", "economic_financial", "export") in outcomes(app, "r-access")
+        assert ("crm", "contact", "rectify") in outcomes(app, "r-rect")
+        assert ("cdr", "connection_usage", "retain") in outcomes(app, "r-erase")
+        assert ("crm", "profiles_scores", "opt_out") in outcomes(app, "r-object")
+        assert outcomes(app, "r-restrict") == {("crm", "profiles_scores", "restrict")}
+        answers = letters(app)
+    assert len(answers) == 5
+    assert all("APDP" in body for body in answers.values())
+
+
+def test_a_failed_identity_check_closes_the_request_and_nothing_is_discovered(
+        start: HarnessFactory) -> None:
+    plan = SUBJECTS["CM-100001"]
+    impostor = nina_card(plan.full_name, plan.nina or "", plan.date_of_birth.replace(year=1960)
+                         if plan.date_of_birth else None)
+    with start(ALL) as harness:
+        seeded(harness)
+        submit(harness, intake(Right.ACCESS, plan.msisdn, plan.full_name, impostor,
+                               channel_reference="r-impostor"))
+        harness.wait_until(lambda app: states(app) == {"r-impostor": "closed"})
+        with harness.app.engine("discovery").connect() as conn:
+            assert conn.execute(select(discoveries)).first() is None
+        row = request_rows(harness.app)[0]
+    assert "date_of_birth" in row["reason"] or row["state"] == "closed"
+
+
+def test_the_previous_holder_of_a_recycled_number_is_not_verified(
+        start: HarnessFactory) -> None:
+    previous = SUBJECTS["CM-100006"]
+    with start(ALL) as harness:
+        seeded(harness)
+        submit(harness, request_for("CM-100006", Right.ACCESS, "r-with-code", with_code=True))
+        submit(harness, request_for("CM-100006", Right.ERASURE, "r-number-only"))
+        harness.wait_until(lambda app: states(app) == {"r-with-code": "closed",
+                                                       "r-number-only": "closed"})
+        with harness.app.engine("identity").connect() as conn:
+            rows = {r.reference: r for r in conn.execute(select(verifications))}
+    by_code, by_number = rows["DSR-2026-000001"], rows["DSR-2026-000002"]
+    assert previous.terminated
+    assert [c["check"] for c in by_code.checks if not c["passed"]] == ["msisdn_held_on_receipt"]
+    # By number alone, the CRM finds today's holder, whose identity does not match.
+    assert "holder_name" in [c["check"] for c in by_number.checks if not c["passed"]]
+    assert by_code.pending_claim is None and by_number.pending_claim is None
+    notes = " ".join(c["note"] or "" for r in rows.values() for c in r.checks)
+    assert "Konaté" not in notes and "Awa" not in notes
