@@ -1,0 +1,1 @@
+"""The simulated billing system: accounts, invoices, consumption, payments, debts, disputes."""

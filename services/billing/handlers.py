@@ -1,0 +1,91 @@
+"""Billing command handlers: one small function per action, one ``StoreResult`` per command."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+
+from contracts.backoffice import InventoryItem, StoreAction, StoreCommand, StoreResult
+from contracts.vocabulary import Action, Category, Store
+from services.billing.erasure import erase
+from services.billing.sources import (
+    CATEGORIES,
+    LEGAL_BASIS,
+    RETENTION,
+    SOURCES,
+    billing_holds,
+    subject_scope,
+)
+from services.billing.tables import accounts, commands
+from services.runtime.deps import Deps
+from services.stores.commands import StoreActionHandler, answer, require_customer_code, respond
+from services.stores.exports import ExportFile, export_sources
+from services.stores.retention import USAGE_FACTS, outcome
+from services.stores.sources import restrict as restrict_rows
+from services.stores.sources import spans, wanted
+
+ADDRESS_KEYS = ("billing_address", "address")
+USAGE_KEYS = frozenset({"invoice", "invoices", "payment", "payments", "consumption"})
+
+
+def handle_command(command: StoreCommand, deps: Deps) -> None:
+    respond(command, deps, Store.BILLING, commands, ACTIONS)
+
+
+def discover(command: StoreCommand, deps: Deps) -> StoreResult:
+    scope = subject_scope(require_customer_code(command))
+    holds = billing_holds(deps.db, scope)
+    counts = spans(deps.db, SOURCES, scope, CATEGORIES)
+    return answer(command, inventory=[InventoryItem(
+        store=Store.BILLING, category=category, records=span.records, first_at=span.first,
+        last_at=span.last, legal_basis=LEGAL_BASIS[category], retention=RETENTION[category],
+        holds=holds.on(category),
+    ) for category, span in counts.items() if span.records])
+
+
+def export(command: StoreCommand, deps: Deps) -> StoreResult:
+    scope = subject_scope(require_customer_code(command))
+    with ExportFile(deps.settings.data_dir, command.reference, Store.BILLING) as out:
+        export_sources(deps.db, out, SOURCES, wanted(command, CATEGORIES), scope)
+    return answer(command, export_ref=out.relative, outcomes=out.outcomes())
+
+
+def restrict(command: StoreCommand, deps: Deps) -> StoreResult:
+    return _set_restricted(command, deps, True)
+
+
+def unrestrict(command: StoreCommand, deps: Deps) -> StoreResult:
+    return _set_restricted(command, deps, False)
+
+
+def rectify(command: StoreCommand, deps: Deps) -> StoreResult:
+    """The billing address follows the customer's corrected address; usage is not edited."""
+    code = require_customer_code(command)
+    outcomes = []
+    address = next((command.corrections[k] for k in ADDRESS_KEYS if k in command.corrections),
+                   None)
+    if address is not None:
+        changed = deps.db.execute(update(accounts).where(accounts.c.customer_code == code)
+                                  .values(billing_address=address)).rowcount
+        if changed:
+            outcomes.append(outcome(Category.CONTACT, Action.RECTIFY, changed))
+    usage = USAGE_KEYS & command.corrections.keys()
+    if usage:
+        outcomes.append(outcome(Category.ECONOMIC_FINANCIAL, Action.REFUSE, len(usage),
+                                USAGE_FACTS))
+    return answer(command, outcomes=outcomes)
+
+
+ACTIONS: dict[StoreAction, StoreActionHandler] = {
+    StoreAction.DISCOVER: discover,
+    StoreAction.EXPORT: export,
+    StoreAction.ERASE: erase,
+    StoreAction.RESTRICT: restrict,
+    StoreAction.UNRESTRICT: unrestrict,
+    StoreAction.RECTIFY: rectify,
+}
+
+
+def _set_restricted(command: StoreCommand, deps: Deps, flag: bool) -> StoreResult:
+    scope = subject_scope(require_customer_code(command))
+    return answer(command, outcomes=restrict_rows(deps.db, SOURCES, wanted(command, CATEGORIES),
+                                                  scope, flag))

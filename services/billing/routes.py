@@ -1,0 +1,14 @@
+"""What the simulated billing system consumes: every command addressed to it."""
+
+from contracts.backoffice import StoreCommand
+from contracts.envelope import COMMANDS_EXCHANGE
+from services.billing.handlers import handle_command
+from services.billing.tables import metadata
+from services.runtime.routing import Route, Worker
+
+WORKER = Worker(
+    name="billing",
+    routes=(Route(binding="backoffice.billing.*.v1", message=StoreCommand,
+                  handler=handle_command, exchange=COMMANDS_EXCHANGE),),
+    tables=metadata,
+)

@@ -1,0 +1,96 @@
+"""Which billing table holds which category, and the holds billing knows of."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, Connection, Table, func, select
+
+from contracts.backoffice import Hold
+from contracts.vocabulary import Category
+from services.billing.tables import (
+    accounts,
+    bank_details,
+    consumption,
+    debts,
+    disputes,
+    invoices,
+    payments,
+)
+from services.stores.exports import mask_rib
+from services.stores.retention import accounting_kept_until
+from services.stores.sources import Scope, Source
+
+ECONOMIC, CONTACT = Category.ECONOMIC_FINANCIAL, Category.CONTACT
+BANK_DETAILS = Source(ECONOMIC, bank_details, "recorded_at", masks={"rib": mask_rib})
+BILLING_ADDRESS = Source(CONTACT, accounts, "opened_at",
+                         ("account_no", "billing_address", "status", "restricted"),
+                         ("billing_address",))
+SOURCES = (
+    Source(ECONOMIC, invoices, "issued_on"),
+    Source(ECONOMIC, consumption, "month"),
+    Source(ECONOMIC, payments, "paid_at"),
+    BANK_DETAILS,
+    Source(ECONOMIC, debts, "since"),
+    Source(ECONOMIC, disputes, "opened_at"),
+    BILLING_ADDRESS,
+)
+CATEGORIES = (ECONOMIC, CONTACT)
+LEGAL_BASIS: Mapping[Category, str] = {ECONOMIC: "contract, legal_obligation",
+                                       CONTACT: "contract"}
+RETENTION: Mapping[Category, str] = {
+    ECONOMIC: "facturation: durée du contrat; pièces comptables: 10 ans après la clôture de "
+              "l'exercice (OHADA); dette: jusqu'au recouvrement ou à la prescription",
+    CONTACT: "durée du contrat",
+}
+UNDER_RECOVERY, OPEN = "under_recovery", "open"
+
+
+def subject_scope(customer_code: str) -> Scope:
+    """The customer's accounts, and every row of those accounts."""
+    def scope(table: Table) -> ColumnElement[bool]:
+        if table is accounts:
+            return accounts.c.customer_code == customer_code
+        owned = select(accounts.c.account_no).where(accounts.c.customer_code == customer_code)
+        return table.c.account_no.in_(owned)
+    return scope
+
+
+@dataclass(frozen=True)
+class BillingHolds:
+    debt: bool
+    litigation: bool
+    accounting_last: date | None
+
+    def on(self, category: Category) -> list[Hold]:
+        found = [Hold(kind="debt")] if self.debt else []
+        if category is ECONOMIC and self.accounting_last:
+            found.append(Hold(kind="accounting",
+                              until=accounting_kept_until(self.accounting_last)))
+        if category is ECONOMIC and self.litigation:
+            found.append(Hold(kind="litigation"))
+        return found
+
+
+def billing_holds(db: Connection, scope: Scope) -> BillingHolds:
+    debt = db.execute(select(func.count()).select_from(debts).where(
+        scope(debts), debts.c.status == UNDER_RECOVERY)).scalar_one()
+    litigation = db.execute(select(func.count()).select_from(disputes).where(
+        scope(disputes), disputes.c.status == OPEN)).scalar_one()
+    last_invoice = db.execute(select(func.max(invoices.c.issued_on))
+                              .where(scope(invoices))).scalar_one()
+    last_payment = db.execute(select(func.max(payments.c.paid_at))
+                              .where(scope(payments))).scalar_one()
+    dates = [d for d in (last_invoice, _day(last_payment)) if d is not None]
+    return BillingHolds(bool(debt), bool(litigation), max(dates, default=None))
+
+
+def has_active_account(db: Connection, scope: Scope) -> bool:
+    query = select(accounts.c.account_no).where(scope(accounts), accounts.c.status == "active")
+    return db.execute(query.limit(1)).first() is not None
+
+
+def _day(moment: datetime | None) -> date | None:
+    return moment.date() if moment else None

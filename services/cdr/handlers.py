@@ -1,0 +1,73 @@
+"""CDR command handlers: every query is bounded by the subject's holding periods."""
+
+from __future__ import annotations
+
+from contracts.backoffice import InventoryItem, StoreAction, StoreCommand, StoreResult
+from contracts.vocabulary import Action, Category, Store
+from services.cdr.erasure import erase
+from services.cdr.sources import (
+    CATEGORIES,
+    LEGAL_BASIS,
+    RETENTION,
+    SOURCES,
+    cdr_holds,
+    holding_scope,
+)
+from services.cdr.tables import commands
+from services.runtime.deps import Deps
+from services.stores.commands import StoreActionHandler, answer, respond
+from services.stores.exports import ExportFile, export_sources
+from services.stores.retention import USAGE_FACTS, outcome
+from services.stores.sources import restrict as restrict_rows
+from services.stores.sources import spans, wanted
+
+
+def handle_command(command: StoreCommand, deps: Deps) -> None:
+    respond(command, deps, Store.CDR, commands, ACTIONS)
+
+
+def discover(command: StoreCommand, deps: Deps) -> StoreResult:
+    holds = cdr_holds(deps.db, command.holdings, deps.now())
+    counts = spans(deps.db, SOURCES, holding_scope(command.holdings), CATEGORIES)
+    return answer(command, inventory=[InventoryItem(
+        store=Store.CDR, category=category, records=span.records, first_at=span.first,
+        last_at=span.last, legal_basis=LEGAL_BASIS[category], retention=RETENTION[category],
+        holds=holds.on(category),
+    ) for category, span in counts.items() if span.records])
+
+
+def export(command: StoreCommand, deps: Deps) -> StoreResult:
+    with ExportFile(deps.settings.data_dir, command.reference, Store.CDR) as out:
+        export_sources(deps.db, out, SOURCES, wanted(command, CATEGORIES),
+                       holding_scope(command.holdings))
+    return answer(command, export_ref=out.relative, outcomes=out.outcomes())
+
+
+def restrict(command: StoreCommand, deps: Deps) -> StoreResult:
+    return _set_restricted(command, deps, True)
+
+
+def unrestrict(command: StoreCommand, deps: Deps) -> StoreResult:
+    return _set_restricted(command, deps, False)
+
+
+def rectify(command: StoreCommand, deps: Deps) -> StoreResult:
+    """Usage records are facts: they are not edited (a dispute is opened in billing)."""
+    asked = len([key for key in command.corrections if not key.startswith("_")])
+    return answer(command, outcomes=[
+        outcome(Category.CONNECTION_USAGE, Action.REFUSE, asked, USAGE_FACTS)])
+
+
+ACTIONS: dict[StoreAction, StoreActionHandler] = {
+    StoreAction.DISCOVER: discover,
+    StoreAction.EXPORT: export,
+    StoreAction.ERASE: erase,
+    StoreAction.RESTRICT: restrict,
+    StoreAction.UNRESTRICT: unrestrict,
+    StoreAction.RECTIFY: rectify,
+}
+
+
+def _set_restricted(command: StoreCommand, deps: Deps, flag: bool) -> StoreResult:
+    return answer(command, outcomes=restrict_rows(
+        deps.db, SOURCES, wanted(command, CATEGORIES), holding_scope(command.holdings), flag))

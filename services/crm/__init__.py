@@ -1,0 +1,1 @@
+"""The simulated CRM: customers, contact points, subscriptions, devices, profiles, holds."""

@@ -1,0 +1,159 @@
+"""CRM command handlers: one small function per action, one ``StoreResult`` per command."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, or_, select, update
+
+from contracts.backoffice import (
+    Holding,
+    IdentityRecord,
+    InventoryItem,
+    StoreAction,
+    StoreCommand,
+    StoreResult,
+)
+from contracts.vocabulary import Action, Category, Store
+from services.crm.erasure import erase
+from services.crm.rectification import rectify
+from services.crm.sources import (
+    CATEGORIES,
+    LEGAL_BASIS,
+    RETENTION,
+    SOURCES,
+    active_holds,
+    holds_on,
+    subject_scope,
+)
+from services.crm.tables import commands, customers, marketing_preferences, subscriptions
+from services.runtime.deps import Deps
+from services.stores.commands import (
+    CommandRefused,
+    StoreActionHandler,
+    answer,
+    require_customer_code,
+    respond,
+)
+from services.stores.exports import ExportFile, export_sources
+from services.stores.retention import aware, outcome
+from services.stores.sources import restrict as restrict_rows
+from services.stores.sources import spans, wanted
+
+OPTED_OUT = "opposition à la prospection enregistrée, effective immédiatement"
+
+
+def handle_command(command: StoreCommand, deps: Deps) -> None:
+    respond(command, deps, Store.CRM, commands, ACTIONS)
+
+
+def identify(command: StoreCommand, deps: Deps) -> StoreResult:
+    if not command.customer_code and not command.msisdn:
+        raise CommandRefused("'identify' needs a customer_code or an msisdn")
+    as_of = aware(command.as_of) if command.as_of else deps.now()
+    code = command.customer_code
+    if code is None and command.msisdn:
+        code = _holder_at(deps.db, command.msisdn, as_of)
+    row = _customer(deps.db, code) if code else None
+    if row is None or row.anonymised:
+        return answer(command, identity=None)
+    held = command.msisdn is not None and _held_at(deps.db, row.customer_code,
+                                                   command.msisdn, as_of)
+    return answer(command, identity=IdentityRecord(
+        customer_code=row.customer_code, full_name=row.full_name,
+        date_of_birth=row.date_of_birth, nina=row.nina, msisdn_held_on_receipt=held,
+        legal_entity=row.kind == "legal_entity",
+    ))
+
+
+def discover(command: StoreCommand, deps: Deps) -> StoreResult:
+    code = _known_customer(command, deps)
+    held = active_holds(deps.db, code, deps.now())
+    counts = spans(deps.db, SOURCES, subject_scope(code), CATEGORIES)
+    inventory = [InventoryItem(
+        store=Store.CRM, category=category, records=span.records, first_at=span.first,
+        last_at=span.last, legal_basis=LEGAL_BASIS[category], retention=RETENTION[category],
+        holds=holds_on(category, held),
+    ) for category, span in counts.items() if span.records]
+    rows = deps.db.execute(select(subscriptions).where(subscriptions.c.customer_code == code)
+                           .order_by(subscriptions.c.held_from)).all()
+    holdings = [Holding(msisdn=r.msisdn, held_from=r.held_from, held_until=r.held_until)
+                for r in rows]
+    return answer(command, holdings=holdings, inventory=inventory)
+
+
+def export(command: StoreCommand, deps: Deps) -> StoreResult:
+    code = _known_customer(command, deps)
+    with ExportFile(deps.settings.data_dir, command.reference, Store.CRM) as out:
+        export_sources(deps.db, out, SOURCES, wanted(command, CATEGORIES), subject_scope(code))
+    return answer(command, export_ref=out.relative, outcomes=out.outcomes())
+
+
+def restrict(command: StoreCommand, deps: Deps) -> StoreResult:
+    return _set_restricted(command, deps, True)
+
+
+def unrestrict(command: StoreCommand, deps: Deps) -> StoreResult:
+    return _set_restricted(command, deps, False)
+
+
+def opt_out(command: StoreCommand, deps: Deps) -> StoreResult:
+    code = _known_customer(command, deps)
+    table = marketing_preferences
+    changed = deps.db.execute(update(table).where(table.c.customer_code == code)
+                              .values(opted_in=False, updated_at=deps.now())).rowcount
+    if not changed:
+        deps.db.execute(insert(table).values(customer_code=code, channel="all",
+                                             purpose="direct_marketing", opted_in=False,
+                                             updated_at=deps.now()))
+    return answer(command, outcomes=[
+        outcome(Category.PROFILES_SCORES, Action.OPT_OUT, max(changed, 1), OPTED_OUT)])
+
+
+ACTIONS: dict[StoreAction, StoreActionHandler] = {
+    StoreAction.IDENTIFY: identify,
+    StoreAction.DISCOVER: discover,
+    StoreAction.EXPORT: export,
+    StoreAction.ERASE: erase,
+    StoreAction.RESTRICT: restrict,
+    StoreAction.UNRESTRICT: unrestrict,
+    StoreAction.RECTIFY: rectify,
+    StoreAction.OPT_OUT: opt_out,
+}
+
+
+def _set_restricted(command: StoreCommand, deps: Deps, flag: bool) -> StoreResult:
+    code = _known_customer(command, deps)
+    categories = wanted(command, CATEGORIES)
+    return answer(command, outcomes=restrict_rows(deps.db, SOURCES, categories,
+                                                  subject_scope(code), flag))
+
+
+def _known_customer(command: StoreCommand, deps: Deps) -> str:
+    code = require_customer_code(command)
+    if _customer(deps.db, code) is None:
+        raise CommandRefused(f"no customer {code} in the CRM")
+    return code
+
+
+def _customer(db: Connection, code: str) -> Row[Any] | None:
+    return db.execute(select(customers).where(customers.c.customer_code == code)).first()
+
+
+def _held_during(msisdn: str, as_of: datetime) -> list[Any]:
+    t = subscriptions
+    return [t.c.msisdn == msisdn, t.c.held_from <= as_of,
+            or_(t.c.held_until.is_(None), t.c.held_until > as_of)]
+
+
+def _holder_at(db: Connection, msisdn: str, as_of: datetime) -> str | None:
+    query = select(subscriptions.c.customer_code).where(*_held_during(msisdn, as_of))
+    found: str | None = db.execute(query.limit(1)).scalar_one_or_none()
+    return found
+
+
+def _held_at(db: Connection, code: str, msisdn: str, as_of: datetime) -> bool:
+    query = select(subscriptions.c.id).where(subscriptions.c.customer_code == code,
+                                             *_held_during(msisdn, as_of))
+    return db.execute(query.limit(1)).first() is not None

@@ -1,0 +1,14 @@
+"""What the simulated CRM consumes: every command addressed to it."""
+
+from contracts.backoffice import StoreCommand
+from contracts.envelope import COMMANDS_EXCHANGE
+from services.crm.handlers import handle_command
+from services.crm.tables import metadata
+from services.runtime.routing import Route, Worker
+
+WORKER = Worker(
+    name="crm",
+    routes=(Route(binding="backoffice.crm.*.v1", message=StoreCommand, handler=handle_command,
+                  exchange=COMMANDS_EXCHANGE),),
+    tables=metadata,
+)

@@ -1,0 +1,1 @@
+"""Synthetic, deterministic subscribers of a Malian operator, for the simulated stores."""

@@ -1,0 +1,1 @@
+"""Plumbing shared by the three simulated back-office stores (CRM, billing, CDR)."""

@@ -1,0 +1,164 @@
+"""The CDR store: holding periods bound everything, requisitions stay invisible, holds keep."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import ColumnElement, func, select
+
+from services.cdr.tables import cdr_events, holds
+from services.population.demo import RECYCLED_MSISDN
+from services.stores.retention import traffic_cutoff
+from tests.unit.test_stores_support import NOW, Stores, outcomes_by, seeded_stores
+
+PREVIOUS_HOLDER, CURRENT_HOLDER = "CM-100006", "CM-100007"
+UNDER_REQUISITION, STOLEN_PHONE = "CM-100014", "CM-100013"
+
+
+@pytest.fixture
+def stores(tmp_path: Path) -> Stores:
+    return seeded_stores(tmp_path)
+
+
+def events_on(stores: Stores, msisdn: str, *where: ColumnElement[bool]) -> int:
+    query = select(func.count()).select_from(cdr_events).where(cdr_events.c.msisdn == msisdn)
+    with stores.engine("cdr").connect() as db:
+        return int(db.execute(query.where(*where)).scalar_one())
+
+
+def usage_records(result: dict[str, Any]) -> int:
+    return int(next(i["records"] for i in result["inventory"]
+                    if i["category"] == "connection_usage"))
+
+
+def test_the_previous_holder_never_sees_the_new_holders_events(stores: Stores) -> None:
+    previous = stores.holdings(PREVIOUS_HOLDER)
+    current = stores.holdings(CURRENT_HOLDER)
+    assert previous[0].held_until is not None and previous[0].msisdn == RECYCLED_MSISDN
+    own = events_on(stores, RECYCLED_MSISDN, cdr_events.c.started_at < previous[0].held_until)
+    total = events_on(stores, RECYCLED_MSISDN)
+
+    found_previous = usage_records(stores.send("cdr", "discover", holdings=previous))
+    found_current = usage_records(stores.send("cdr", "discover", holdings=current))
+
+    assert 0 < own < total
+    assert found_previous == own
+    assert found_previous + found_current == total
+
+
+def test_the_previous_holders_export_holds_only_their_own_period(stores: Stores) -> None:
+    previous = stores.holdings(PREVIOUS_HOLDER)
+    result = stores.send("cdr", "export", holdings=previous)
+    until = previous[0].held_until
+    assert until is not None
+    lines = [json.loads(line) for line in stores.read_export(result["export_ref"]).splitlines()]
+    moments = [line["record"]["started_at"] for line in lines]
+    assert moments and all(m < until.isoformat() for m in moments)
+
+
+def test_a_requisition_is_only_ever_an_opaque_legal_obligation(stores: Stores) -> None:
+    with stores.engine("cdr").connect() as db:
+        order = db.execute(select(holds.c.reference).where(holds.c.kind == "requisition")
+                           ).scalars().all()
+    assert order, "the population must hold a requisition"
+    holdings = stores.holdings(UNDER_REQUISITION)
+    discovered = stores.send("cdr", "discover", holdings=holdings)
+    exported = stores.send("cdr", "export", holdings=holdings)
+    stores.send("cdr", "restrict", holdings=holdings)
+    erased = stores.send("cdr", "erase", holdings=holdings)
+
+    kinds = {h["kind"] for item in discovered["inventory"] for h in item["holds"]}
+    assert "legal_obligation" in kinds
+    assert outcomes_by(erased)[("connection_usage", "retain")]["reason"] == (
+        "conservées au titre d'une obligation légale")
+    written = [*(body.decode() for body in stores.bodies),
+               stores.read_export(exported["export_ref"])]
+    for text in written:
+        assert "requisition" not in text.lower() and "réquisition" not in text.lower()
+        assert not any(reference in text for reference in order)
+
+
+def test_erasure_keeps_recent_traffic_with_its_reason_and_deletes_the_rest(
+        stores: Stores) -> None:
+    previous = stores.holdings(PREVIOUS_HOLDER)
+    until = previous[0].held_until
+    assert until is not None
+    cutoff = traffic_cutoff(NOW)
+    recent = events_on(stores, RECYCLED_MSISDN, cdr_events.c.started_at < until,
+                       cdr_events.c.started_at >= cutoff)
+    old = events_on(stores, RECYCLED_MSISDN, cdr_events.c.started_at < cutoff)
+    others = events_on(stores, RECYCLED_MSISDN, cdr_events.c.started_at >= until)
+
+    result = outcomes_by(stores.send("cdr", "erase", holdings=previous))
+
+    kept = result[("connection_usage", "retain")]
+    assert kept["records"] == recent > 0
+    assert "12 mois" in kept["reason"]
+    assert kept["kept_until"] <= (until + timedelta(days=366)).date().isoformat()
+    assert result[("connection_usage", "erase")]["records"] == old > 0
+    assert events_on(stores, RECYCLED_MSISDN, cdr_events.c.started_at < until,
+                     cdr_events.c.restricted.is_(False)) == 0
+    assert events_on(stores, RECYCLED_MSISDN, cdr_events.c.started_at < cutoff) == 0
+    assert events_on(stores, RECYCLED_MSISDN, cdr_events.c.started_at >= until,
+                     cdr_events.c.restricted.is_(False)) == others
+
+
+def test_a_stolen_device_keeps_its_imei_under_the_block(stores: Stores) -> None:
+    result = stores.send("cdr", "erase", holdings=stores.holdings(STOLEN_PHONE))
+    blocked = [o for o in result["outcomes"]
+               if o["category"] == "device" and o["action"] == "retain" and "volé" in o["reason"]]
+    assert len(blocked) == 1 and blocked[0]["records"] > 0
+    anonymised = outcomes_by(result)[("connection_usage", "anonymise")]
+    assert anonymised["records"] == blocked[0]["records"]
+
+
+def test_restriction_flags_every_event_of_the_holdings_and_lifting_clears_it(
+        stores: Stores) -> None:
+    holdings = stores.holdings("CM-100008")
+    msisdns = [h.msisdn for h in holdings]
+    restricted = stores.send("cdr", "restrict", holdings=holdings)
+    counts = outcomes_by(restricted)
+    flagged = sum(events_on(stores, m, cdr_events.c.restricted.is_(True)) for m in msisdns)
+    assert flagged == counts[("connection_usage", "restrict")]["records"] > 0
+    assert sum(events_on(stores, m, cdr_events.c.restricted.is_(False)) for m in msisdns) == 0
+    stores.send("cdr", "unrestrict", holdings=holdings)
+    assert sum(events_on(stores, m, cdr_events.c.restricted.is_(True)) for m in msisdns) == 0
+
+
+def test_the_export_masks_every_counterpart(stores: Stores) -> None:
+    holdings = stores.holdings("CM-100001")
+    result = stores.send("cdr", "export", holdings=holdings)
+    text = stores.read_export(result["export_ref"])
+    with stores.engine("cdr").connect() as db:
+        raw = set(db.execute(select(cdr_events.c.counterpart).where(
+            cdr_events.c.msisdn == holdings[0].msisdn, cdr_events.c.counterpart.is_not(None))
+        ).scalars())
+    shown = [json.loads(line)["record"].get("counterpart") for line in text.splitlines()]
+    shown = [value for value in shown if value]
+    assert raw and shown
+    assert all(re.fullmatch(r"\+223\d{2}\*{4}\d{2}", value) for value in shown)
+    assert not any(number in text for number in raw)
+    assert result["export_ref"] == f"exports/{result['reference']}/cdr.jsonl"
+
+
+def test_the_same_command_id_acts_once(stores: Stores) -> None:
+    holdings = stores.holdings(PREVIOUS_HOLDER)
+    first = stores.send("cdr", "erase", command_id="DSR-2026-000042:erase:cdr",
+                        holdings=holdings)
+    again = stores.send("cdr", "erase", command_id="DSR-2026-000042:erase:cdr",
+                        holdings=holdings)
+    fresh = stores.send("cdr", "erase", holdings=holdings)
+    assert again == first
+    assert outcomes_by(first)[("connection_usage", "erase")]["records"] > 0
+    assert ("connection_usage", "erase") not in outcomes_by(fresh)
+
+
+def test_usage_records_are_not_rectified(stores: Stores) -> None:
+    result = stores.send("cdr", "rectify", holdings=stores.holdings("CM-100001"),
+                         corrections={"counterpart": "+22370000000"})
+    assert result["ok"] and result["outcomes"][0]["action"] == "refuse"

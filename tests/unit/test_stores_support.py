@@ -1,0 +1,91 @@
+"""Seeded CRM, billing and CDR stores driven through the real Processor, without a broker."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from contracts.backoffice import Holding, StoreAction, StoreCommand
+from contracts.envelope import CloudEvent
+from contracts.vocabulary import Store
+from services.billing import routes as billing_routes
+from services.billing import seed as billing_seed
+from services.cdr import routes as cdr_routes
+from services.cdr import seed as cdr_seed
+from services.crm import routes as crm_routes
+from services.crm import seed as crm_seed
+from services.population.generator import Population, build_population
+from services.runtime.clock import FakeClock
+from services.runtime.database import create_service_engine
+from services.runtime.delivery import Delivery, Done
+from services.runtime.processor import Processor
+from services.runtime.routing import Worker
+from services.runtime.settings import Settings
+
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+REFERENCE = "DSR-2026-000042"
+Loader = Callable[[Engine, Population], dict[str, int]]
+STORES: dict[str, tuple[Worker, Loader]] = {
+    "crm": (crm_routes.WORKER, crm_seed.load),
+    "billing": (billing_routes.WORKER, billing_seed.load),
+    "cdr": (cdr_routes.WORKER, cdr_seed.load),
+}
+
+
+@dataclass
+class Stores:
+    settings: Settings
+    population: Population
+    processors: dict[str, Processor]
+    bodies: list[bytes] = field(default_factory=list)
+    _ids: itertools.count[int] = field(default_factory=itertools.count)
+
+    def engine(self, store: str) -> Engine:
+        return self.processors[store].engine
+
+    def send(self, store: str, action: str, command_id: str | None = None,
+             **fields: Any) -> dict[str, Any]:
+        """Deliver one command; return the data of the one StoreResult it published."""
+        command = StoreCommand(
+            command_id=command_id or f"cmd-{next(self._ids)}", reference=REFERENCE,
+            store=Store(store), action=StoreAction(action), **fields)
+        delivery = Delivery(body=CloudEvent.wrap(command, source="test",
+                                                 subject=REFERENCE).to_json(),
+                            routing_key=command.routing_type())
+        outcome = self.processors[store].process(delivery)
+        assert isinstance(outcome, Done), outcome
+        assert len(outcome.to_publish) == 1
+        self.bodies += [record.body for record in outcome.to_publish]
+        data: dict[str, Any] = json.loads(outcome.to_publish[0].body)["data"]
+        return data
+
+    def holdings(self, customer_code: str) -> list[Holding]:
+        found = self.send("crm", "discover", customer_code=customer_code)["holdings"]
+        return [Holding.model_validate(h) for h in found]
+
+    def read_export(self, relative: str) -> str:
+        return (self.settings.data_dir / relative).read_text(encoding="utf-8")
+
+
+def seeded_stores(tmp_path: Path, subscribers: int = 6, cdr_per_subscriber: int = 80) -> Stores:
+    settings = Settings(data_dir=tmp_path)
+    population = build_population(seed=7400, subscribers=subscribers,
+                                  cdr_per_subscriber=cdr_per_subscriber, now=NOW)
+    processors = {}
+    for name, (worker, load) in STORES.items():
+        engine = create_service_engine(name, settings, worker.tables)
+        load(engine, population)
+        processors[name] = Processor(worker, engine, settings, FakeClock(NOW))
+    return Stores(settings, population, processors)
+
+
+def outcomes_by(result: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    """A result's outcomes keyed by (category, action)."""
+    return {(o["category"], o["action"]): o for o in result["outcomes"]}
