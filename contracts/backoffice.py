@@ -92,6 +92,15 @@ class StoreOutcome(BaseModel):
     kept_until: date | None = None
 
 
+class RepresentativeRecord(BaseModel):
+    """The person the CRM records as acting for a legal entity."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    customer_code: str
+    full_name: str
+
+
 class IdentityRecord(BaseModel):
     """The CRM's identity fields for matching; travels only from CRM to identity."""
 
@@ -103,6 +112,9 @@ class IdentityRecord(BaseModel):
     nina: str | None = None
     msisdn_held_on_receipt: bool
     legal_entity: bool = False
+    rccm: str | None = None
+    nif: str | None = None
+    representative: RepresentativeRecord | None = None
 
 
 class StoreResult(Message):

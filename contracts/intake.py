@@ -80,6 +80,29 @@ class RequestDetails(BaseModel):
     )
 
 
+class Representative(BaseModel):
+    """A person acting for the subject (a mandataire, or the representative of a company).
+
+    They bring their own identity document and the mandate (rulebook §3.5).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    full_name: str = Field(min_length=2, max_length=200)
+    identity_document: IdentityDocument
+    mandate_base64: str | None = Field(default=None, max_length=MAX_DOCUMENT_BYTES * 4 // 3 + 4)
+
+
+class RepresentativeSummary(BaseModel):
+    """The representative after intake: the mandate and document copies hashed and dropped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    full_name: str
+    identity_document: DocumentSummary | None
+    mandate_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+
+
 class RequestSubmitted(Message):
     message_type: ClassVar[str] = "intake.request.submitted.v1"
     summary: ClassVar[str] = "A channel (call centre 7400, postal, shop, e-mail) submits a request"
@@ -90,6 +113,7 @@ class RequestSubmitted(Message):
     right: Right
     subject: SubjectClaim
     identity_document: IdentityDocument | None
+    representative: Representative | None = None
     details: RequestDetails = Field(default_factory=RequestDetails)
 
 
@@ -121,6 +145,7 @@ class RequestRegistered(Message):
     target_on: date
     subject: SubjectClaim
     identity_document: DocumentSummary | None
+    representative: RepresentativeSummary | None = None
     details: RequestDetails
 
 

@@ -11,6 +11,7 @@ from contracts.backoffice import (
     Holding,
     IdentityRecord,
     InventoryItem,
+    RepresentativeRecord,
     StoreAction,
     StoreCommand,
     StoreResult,
@@ -63,8 +64,16 @@ def identify(command: StoreCommand, deps: Deps) -> StoreResult:
     return answer(command, identity=IdentityRecord(
         customer_code=row.customer_code, full_name=row.full_name,
         date_of_birth=row.date_of_birth, nina=row.nina, msisdn_held_on_receipt=held,
-        legal_entity=row.kind == "legal_entity",
+        legal_entity=row.kind == "legal_entity", rccm=row.rccm, nif=row.nif,
+        representative=_representative(deps.db, row.representative_code),
     ))
+
+
+def _representative(db: Connection, code: str | None) -> RepresentativeRecord | None:
+    row = _customer(db, code) if code else None
+    if row is None or row.anonymised:
+        return None
+    return RepresentativeRecord(customer_code=row.customer_code, full_name=row.full_name)
 
 
 def discover(command: StoreCommand, deps: Deps) -> StoreResult:

@@ -11,12 +11,16 @@ from enum import StrEnum
 
 from contracts.backoffice import IdentityRecord
 from contracts.identity import CheckResult
-from contracts.intake import DocumentSummary, SubjectClaim
+from contracts.intake import DocumentSummary, RepresentativeSummary, SubjectClaim
 from contracts.vocabulary import DocumentKind
 from services.identity.mrz import parse_td3
 from services.identity.names import MATCH_TOLERANCE, REVIEW_TOLERANCE, name_distance
-
-ACCEPTED_DOCUMENTS = frozenset(DocumentKind)
+from services.identity.representation import (
+    ENTITY_DOCUMENTS,
+    PERSON_DOCUMENTS,
+    entity_checks,
+    representative_checks,
+)
 
 
 class Decision(StrEnum):
@@ -30,22 +34,28 @@ def run_checks(
     document: DocumentSummary,
     record: IdentityRecord | None,
     received_on: date,
-    accepted: frozenset[DocumentKind] = ACCEPTED_DOCUMENTS,
+    representative: RepresentativeSummary | None = None,
 ) -> list[CheckResult]:
+    entity = record is not None and record.legal_entity
+    accepted = ENTITY_DOCUMENTS if entity else PERSON_DOCUMENTS
     results = [
         _check("document_accepted", document.kind in accepted,
-               "this kind of document is not accepted"),
+               "this kind of document is not accepted for this customer"),
         _check("document_valid_on_receipt",
                document.expires_on is not None and document.expires_on >= received_on,
                "the document had expired, or has no expiry date, on the day of receipt"),
     ]
     if document.mrz:
         results.append(_mrz_check(document))
+    if representative is not None:
+        results += representative_checks(representative, record, received_on)
     if record is None:
         return [*results, _check("customer_found", False,
                                  "no customer matches the details given")]
-    return [*results, _name_check(claim, document, record), *_record_checks(claim, document,
-                                                                          record)]
+    results += [_name_check(claim, document, record), *_record_checks(claim, document, record)]
+    if entity:
+        results += entity_checks(document, record, representative)
+    return results
 
 
 def decide(checks: list[CheckResult]) -> Decision:
@@ -59,8 +69,8 @@ def decide(checks: list[CheckResult]) -> Decision:
 
 def _name_check(claim: SubjectClaim, document: DocumentSummary,
                 record: IdentityRecord) -> CheckResult:
-    distance = max(name_distance(document.holder_name, record.full_name),
-                   name_distance(claim.full_name, record.full_name))
+    names = [claim.full_name] if record.legal_entity else [claim.full_name, document.holder_name]
+    distance = max(name_distance(name, record.full_name) for name in names)
     if distance <= MATCH_TOLERANCE:
         return _check("holder_name", True, "")
     if distance <= REVIEW_TOLERANCE:

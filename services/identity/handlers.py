@@ -22,6 +22,7 @@ from contracts.identity import (
 from contracts.intake import (
     DocumentRegistered,
     DocumentSummary,
+    RepresentativeSummary,
     RequestDetails,
     RequestRegistered,
     SubjectClaim,
@@ -42,7 +43,9 @@ def start_verification(registered: RequestRegistered, deps: Deps) -> None:
         reference=registered.reference, right=registered.right.value,
         received_at=registered.received_at, due_on=registered.due_on,
         outcome=DOCUMENT_REQUESTED,
-        pending_claim={"subject": registered.subject.model_dump(mode="json")},
+        pending_claim={"subject": registered.subject.model_dump(mode="json"),
+                       "representative": registered.representative.model_dump(mode="json")
+                       if registered.representative else None},
         details=registered.details.model_dump(mode="json"), updated_at=deps.now()))
     if registered.identity_document is None:
         deps.publish(DocumentRequested(reference=registered.reference, right=registered.right,
@@ -67,14 +70,17 @@ def check_against_crm(result: StoreResult, deps: Deps) -> None:
         raise Reject(f"CRM could not identify the subject: {result.error}")
     claim = SubjectClaim.model_validate(row.pending_claim["subject"])
     document = DocumentSummary.model_validate(row.pending_claim["document"])
-    checks = run_checks(claim, document, result.identity, row.received_at.date())
+    representative = row.pending_claim.get("representative")
+    checks = run_checks(claim, document, result.identity, row.received_at.date(),
+                        RepresentativeSummary.model_validate(representative)
+                        if representative else None)
     decision = decide(checks)
     code = result.identity.customer_code if result.identity else None
     if decision is Decision.MANUAL_REVIEW:
         record(deps, row, Decision.MANUAL_REVIEW.value, checks, customer_code=code)
+        reason = "; ".join(c.note or c.check for c in checks if c.inconclusive)
         deps.publish(ReviewRequested(reference=row.reference, right=row.right, checks=checks,
-                                     reason="holder name close to but not the same as the CRM"),
-                     subject=row.reference)
+                                     reason=reason), subject=row.reference)
     else:
         conclude(deps, row, checks, code if decision is Decision.VERIFIED else None)
 

@@ -14,7 +14,7 @@ from contracts.status import StatusChanged, StatusQuery, StatusReply
 from contracts.vocabulary import RequestState
 from services.intake import registry
 from services.intake.deadlines import due_date, internal_target
-from services.intake.documents import summarise
+from services.intake.documents import summarise, summarise_representative
 from services.intake.tables import rejected_intakes, requests
 from services.runtime.deps import Deps
 
@@ -47,7 +47,9 @@ def register_request(submitted: RequestSubmitted, deps: Deps) -> None:
         reference=reference, right=submitted.right, channel=submitted.channel,
         channel_reference=submitted.channel_reference, received_at=submitted.received_at,
         due_on=due, target_on=target, subject=submitted.subject,
-        identity_document=summarise(submitted.identity_document), details=submitted.details,
+        identity_document=summarise(submitted.identity_document),
+        representative=summarise_representative(submitted.representative),
+        details=submitted.details,
     ), subject=reference)
     deps.publish(StatusChanged(
         reference=reference, channel_reference=submitted.channel_reference,

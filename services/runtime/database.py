@@ -64,8 +64,7 @@ def messaging_tables(metadata: MetaData) -> None:
         Column("routing_key", String(200), nullable=False),
         Column("body", LargeBinary, nullable=False),
         Column("created_at", UtcDateTime(), nullable=False),
-        Column("published_at", UtcDateTime(), nullable=True),
-        Index("ix_outbox_unpublished", "published_at", "id"),
+        Index("ix_outbox_created", "created_at"),
     )
 
 

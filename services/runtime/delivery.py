@@ -52,7 +52,7 @@ class Delivery:
 
 @dataclass(frozen=True)
 class PublishedRecord:
-    """An outbox row committed by the handler, to publish and then mark as published."""
+    """An outbox row committed by the handler, to publish and then forget once confirmed."""
 
     outbox_id: int
     exchange: str

@@ -105,7 +105,7 @@ class EmbeddedBus:
             records = outbox.pending(processor.engine, older_than=_far_future())
             for record in records:
                 self.broker.publish(record.exchange, record.routing_key, record.body)
-            outbox.mark_published(processor.engine, [r.outbox_id for r in records], _utcnow())
+            outbox.forget_published(processor.engine, [r.outbox_id for r in records])
             count += len(records)
         return count
 
@@ -135,7 +135,7 @@ class EmbeddedBus:
             for record in outcome.to_publish:
                 self.broker.publish(record.exchange, record.routing_key, record.body)
             ids = [record.outbox_id for record in outcome.to_publish]
-            Outbox(worker.tables).mark_published(processor.engine, ids, _utcnow())
+            Outbox(worker.tables).forget_published(processor.engine, ids)
             if outcome.reply is not None and delivery.reply_to:
                 self.broker.publish("", delivery.reply_to, outcome.reply.event.to_json(),
                                     correlation_id=delivery.correlation_id)

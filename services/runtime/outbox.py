@@ -1,11 +1,14 @@
-"""The outbox: messages committed with the state change, published after commit."""
+"""The outbox: messages committed with the state change, published after commit.
+
+A row lives from the commit of its transaction until the broker confirms it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, MetaData, insert, select, update
+from sqlalchemy import Connection, Engine, MetaData, delete, insert, select
 
 from services.runtime.delivery import PublishedRecord
 from services.runtime.deps import Outgoing
@@ -40,25 +43,21 @@ class Outbox:
         t = self._table
         query = (
             select(t.c.id, t.c.exchange, t.c.routing_key, t.c.body)
-            .where(t.c.published_at.is_(None), t.c.created_at <= older_than)
+            .where(t.c.created_at <= older_than)
             .order_by(t.c.id)
             .limit(limit)
         )
         with engine.connect() as conn:
             return [PublishedRecord(*row) for row in conn.execute(query)]
 
-    def mark_published(self, engine: Engine, ids: Iterable[int], now: datetime) -> None:
+    def forget_published(self, engine: Engine, ids: Iterable[int]) -> None:
+        """Delete rows the broker confirmed: the bus has them, and their payloads may hold
+        personal data that must not linger here."""
         ids = list(ids)
         if not ids:
             return
-        t = self._table
         with engine.begin() as conn:
-            conn.execute(update(t).where(t.c.id.in_(ids)).values(published_at=now))
-
-    def purge(self, engine: Engine, published_before: datetime) -> None:
-        t = self._table
-        with engine.begin() as conn:
-            conn.execute(t.delete().where(t.c.published_at < published_before))
+            conn.execute(delete(self._table).where(self._table.c.id.in_(ids)))
 
 
 def sweep_cutoff(now: datetime, grace_s: float) -> datetime:

@@ -1,4 +1,4 @@
-"""Publish what handlers committed to their outbox, and mark it once the broker confirms.
+"""Publish what handlers committed to their outbox, and forget it once the broker confirms.
 
 Rows are published right after their transaction commits; a sweep republishes any row left
 unconfirmed (a crash between commit and publish, a lost connection). Consumers deduplicate by
@@ -63,8 +63,8 @@ class OutboxRelay:
             if ids:
                 processor = self._processors[name]
                 outbox = Outbox(processor.worker.tables)
-                self._executors[name].submit(outbox.mark_published, processor.engine,
-                                             list(ids), datetime.now(UTC))
+                self._executors[name].submit(outbox.forget_published, processor.engine,
+                                             list(ids))
                 ids.clear()
 
     def _on_confirm(self, name: str, outbox_id: int, ok: bool) -> None:
