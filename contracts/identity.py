@@ -11,6 +11,8 @@ from contracts.envelope import Message
 from contracts.intake import RequestDetails
 from contracts.vocabulary import DocumentKind, Reference, Right
 
+MANUAL_REVIEW_CHECK = "manual_review"
+
 
 class CheckResult(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -33,6 +35,13 @@ class IdentityVerified(Message):
     document_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     checks: list[CheckResult]
     details: RequestDetails
+
+    def checks_support_verification(self) -> bool:
+        """Every check passed, or the only failures were inconclusive and a person approved."""
+        failed = [c for c in self.checks if not c.passed]
+        reviewed = any(c.check == MANUAL_REVIEW_CHECK and c.passed for c in self.checks)
+        return bool(self.checks) and (not failed or (reviewed and all(
+            c.inconclusive for c in failed)))
 
 
 class IdentityRejected(Message):

@@ -26,7 +26,7 @@ FOLLOW_UP_STORES = (Store.BILLING, Store.CDR)
 
 
 def start_discovery(verified: IdentityVerified, deps: Deps) -> None:
-    if not verified.checks or not all(check.passed for check in verified.checks):
+    if not verified.checks_support_verification():
         raise Reject(f"{verified.reference}: identity not verified, nothing may be discovered")
     if is_withdrawn(deps.db, withdrawals, verified.reference):
         return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contracts.identity import CheckResult, ReviewDecided
+from contracts.identity import MANUAL_REVIEW_CHECK, CheckResult, ReviewDecided
 from contracts.status import RequestWithdrawn
 from services.identity.checks import Decision
 from services.identity.handlers import AWAITING_CRM, DOCUMENT_REQUESTED, conclude, load, record
@@ -16,7 +16,7 @@ def apply_review(decided: ReviewDecided, deps: Deps) -> None:
     if row.outcome != Decision.MANUAL_REVIEW.value:
         return
     checks = [CheckResult.model_validate(c) for c in row.checks or []]
-    review = CheckResult(check="manual_review", passed=decided.approved,
+    review = CheckResult(check=MANUAL_REVIEW_CHECK, passed=decided.approved,
                          note=None if decided.approved else
                          "a back-office review did not confirm the identity")
     conclude(deps, row, [*checks, review], row.customer_code if decided.approved else None)

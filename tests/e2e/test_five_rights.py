@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 
-from contracts.envelope import CloudEvent
 from contracts.vocabulary import Category, Right
-from services.cli.seeding import load_population
 from services.discovery.tables import discoveries
 from services.identity.tables import verifications
 from services.notification.tables import outbound_messages
-from services.population.demo import SubjectPlan, demo_subjects
-from services.population.generator import build_population
 from services.workers import ALL
 from tests.e2e.conftest import HarnessFactory
-from tests.support.harness import App, Harness, final_count, request_rows, states, submit
-from tests.support.intakes import RECEIVED, intake, nina_card
-
-SUBJECTS = {s.customer_code: s for s in demo_subjects()}
-
-
-def seeded(harness: Harness) -> Harness:
-    population = build_population(subscribers=5, cdr_per_subscriber=40,
-                                  now=RECEIVED.replace(hour=0, minute=0))
-    load_population(harness.app.settings, population)
-    return harness
-
-
-def request_for(code: str, right: Right, reference: str, with_code: bool = False,
-                **details: Any) -> CloudEvent:
-    plan: SubjectPlan = SUBJECTS[code]
-    document = nina_card(plan.full_name, plan.nina or "", plan.date_of_birth)
-    return intake(right, plan.msisdn, plan.full_name, document, channel_reference=reference,
-                  customer_code=code if with_code else None, **details)
+from tests.support.harness import App, final_count, request_rows, states, submit
+from tests.support.intakes import intake, nina_card
+from tests.support.subjects import SUBJECTS, request_for, seeded
 
 
 def outcomes(app: App, channel_reference: str) -> set[tuple[str, str, str]]:

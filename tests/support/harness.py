@@ -30,7 +30,7 @@ class Harness(Protocol):
 
     def publish_raw(self, body: bytes, routing_key: str) -> None: ...
 
-    def observe(self, binding: str) -> Observer: ...
+    def observe(self, binding: str, exchange: str = EVENTS_EXCHANGE) -> Observer: ...
 
     def wait_until(self, condition: Callable[[App], bool], timeout_s: float = 60) -> None: ...
 
@@ -76,10 +76,10 @@ class EmbeddedHarness:
     def publish_raw(self, body: bytes, routing_key: str) -> None:
         self.bus.broker.publish(EVENTS_EXCHANGE, routing_key, body)
 
-    def observe(self, binding: str) -> Observer:
+    def observe(self, binding: str, exchange: str = EVENTS_EXCHANGE) -> Observer:
         queue = f"test.observer.{uuid.uuid4()}"
         self.bus.broker.declare_queue(queue)
-        self.bus.broker.bind(queue, EVENTS_EXCHANGE, binding)
+        self.bus.broker.bind(queue, exchange, binding)
         return _EmbeddedObserver(self.bus, queue)
 
     def wait_until(self, condition: Callable[[App], bool], timeout_s: float = 60) -> None:
@@ -112,8 +112,8 @@ class RabbitHarness:
         self._channel.basic_publish(EVENTS_EXCHANGE, routing_key, body, pika.BasicProperties(
             content_type=CONTENT_TYPE, delivery_mode=2))
 
-    def observe(self, binding: str) -> Observer:
-        return _RabbitObserver(self._url, binding)
+    def observe(self, binding: str, exchange: str = EVENTS_EXCHANGE) -> Observer:
+        return _RabbitObserver(self._url, binding, exchange)
 
     def wait_until(self, condition: Callable[[App], bool], timeout_s: float = 60) -> None:
         deadline = time.monotonic() + timeout_s
@@ -129,11 +129,11 @@ class RabbitHarness:
 
 
 class _RabbitObserver:
-    def __init__(self, url: str, binding: str) -> None:
+    def __init__(self, url: str, binding: str, exchange: str) -> None:
         self._connection = pika.BlockingConnection(pika.URLParameters(url))
         self._channel = self._connection.channel()
         self._queue = self._channel.queue_declare("", exclusive=True).method.queue
-        self._channel.queue_bind(self._queue, EVENTS_EXCHANGE, binding)
+        self._channel.queue_bind(self._queue, exchange, binding)
         self._seen: list[CloudEvent] = []
 
     def events(self) -> list[CloudEvent]:

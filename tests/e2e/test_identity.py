@@ -1,0 +1,108 @@
+"""Identity verification end to end (rulebook §3), on both buses."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from contracts.identity import ReviewDecided
+from contracts.intake import DocumentSubmitted
+from contracts.vocabulary import Channel, Right
+from services.identity.tables import verifications
+from services.workers import ALL
+from tests.e2e.conftest import HarnessFactory
+from tests.support.harness import App, publish, states, submit
+from tests.support.intakes import intake, nina_card
+from tests.support.subjects import SUBJECTS, company_request, request_for, seeded
+
+
+def verification(app: App, reference: str = "DSR-2026-000001") -> dict[str, object]:
+    with app.engine("identity").connect() as conn:
+        row = conn.execute(select(verifications).where(
+            verifications.c.reference == reference)).one()
+    return dict(row._mapping)
+
+
+def failed_checks(app: App, reference: str = "DSR-2026-000001") -> list[str]:
+    checks = verification(app, reference)["checks"] or []
+    return [c["check"] for c in checks if not c["passed"]]  # type: ignore[attr-defined]
+
+
+def test_a_late_document_resumes_the_same_request(start: HarnessFactory) -> None:
+    plan = SUBJECTS["CM-100002"]
+    with start(ALL) as harness:
+        seeded(harness)
+        submit(harness, intake(Right.ACCESS, plan.msisdn, plan.full_name,
+                               channel_reference="call-later"))
+        harness.wait_until(lambda app: states(app) == {"call-later": "document_requested"})
+        publish(harness, DocumentSubmitted(
+            reference="DSR-2026-000001", channel=Channel.POSTAL, received_at=datetime.now(UTC),
+            identity_document=nina_card(plan.full_name, plan.nina or "", plan.date_of_birth)))
+        harness.wait_until(lambda app: states(app) == {"call-later": "completed"})
+        assert verification(harness.app)["outcome"] == "verified"
+
+
+def test_an_expired_document_is_rejected_and_says_which_check(start: HarnessFactory) -> None:
+    plan = SUBJECTS["CM-100003"]
+    expired = nina_card(plan.full_name, plan.nina or "", plan.date_of_birth,
+                        expires=date(2026, 10, 31))
+    with start(ALL) as harness:
+        seeded(harness)
+        submit(harness, request_for("CM-100003", Right.ERASURE, "call-expired", document=expired))
+        harness.wait_until(lambda app: states(app) == {"call-expired": "closed"})
+        assert failed_checks(harness.app) == ["document_valid_on_receipt"]
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_a_name_close_to_the_record_waits_for_a_back_office_decision(
+        start: HarnessFactory, approve: bool) -> None:
+    plan = SUBJECTS["CM-100004"]
+    misspelt = nina_card("Oumar Diarrah Ba", plan.nina or "", plan.date_of_birth)
+    with start(ALL) as harness:
+        seeded(harness)
+        submit(harness, intake(Right.ACCESS, plan.msisdn, "Oumar Diarrah Ba", misspelt,
+                               channel_reference="call-review"))
+        harness.wait_until(lambda app: states(app) == {"call-review": "manual_review"})
+        publish(harness, ReviewDecided(reference="DSR-2026-000001", approved=approve,
+                                       reviewer="agent.bko.12", reason="ID checked at shop"))
+        final = "completed" if approve else "closed"
+        harness.wait_until(lambda app: states(app) == {"call-review": final})
+
+
+def test_a_company_acting_through_its_representative_with_a_mandate_is_verified(
+        start: HarnessFactory) -> None:
+    with start(ALL) as harness:
+        seeded(harness)
+        submit(harness, company_request("letter-company"))
+        submit(harness, company_request("letter-no-mandate", mandate=None))
+        submit(harness, company_request("letter-stranger", acting="CM-100001"))
+        harness.wait_until(lambda app: states(app) == {
+            "letter-company": "completed", "letter-no-mandate": "closed",
+            "letter-stranger": "manual_review"})
+        assert failed_checks(harness.app, "DSR-2026-000002") == ["mandate_provided"]
+        assert failed_checks(harness.app, "DSR-2026-000003") == ["representative_on_file"]
+
+
+def test_the_copy_of_the_document_is_gone_from_every_store_and_log(
+        start: HarnessFactory, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    plan = SUBJECTS["CM-100005"]
+    marker = b"UNIQUE-SCAN-CONTENT-7f3a9c"
+    copy = base64.b64encode(marker * 20).decode()
+    document = nina_card(plan.full_name, plan.nina or "", plan.date_of_birth, scan=copy)
+    with start(ALL) as harness:
+        seeded(harness)
+        submit(harness, request_for("CM-100005", Right.ACCESS, "call-scan", document=document))
+        harness.wait_until(lambda app: states(app) == {"call-scan": "completed"})
+        kept = verification(harness.app)
+        harness.app.dispose()
+    stored = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+    logs = capfd.readouterr()
+    assert kept["document_sha256"] and kept["pending_claim"] is None
+    assert kept["document_kind"] == "nina_card"
+    for needle in (marker, copy[:40].encode()):
+        assert needle not in stored
+        assert needle.decode() not in logs.out + logs.err
