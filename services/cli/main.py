@@ -15,7 +15,7 @@ from contracts.envelope import CloudEvent
 from contracts.intake import RequestSubmitted, SubjectClaim
 from contracts.vocabulary import Channel, DocumentKind, Right
 from services.bootstrap import bootstrap
-from services.cli import follow_ups, tables
+from services.cli import follow_ups, operations, tables
 from services.cli.clients import CLI_SOURCE, BusClient, EmbeddedClient, KombuClient
 from services.cli.definitions import DEFINITIONS_PATH, definitions_json
 from services.runtime.settings import Settings
@@ -193,3 +193,7 @@ def topology(output: str) -> None:
     """Write the RabbitMQ definitions (exchanges, queues, bindings) the workers declare."""
     Path(output).write_text(definitions_json(Settings()))
     console.print(f"wrote {output}")
+
+
+main.add_command(operations.dlq)
+main.add_command(operations.stuck)

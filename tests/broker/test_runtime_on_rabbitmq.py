@@ -26,7 +26,12 @@ pytestmark = pytest.mark.broker
 
 @pytest.fixture
 def ledger(amqp_url: str, tmp_path: Path) -> Iterator[tuple[Processor, pika.BlockingConnection]]:
-    settings = embedded_settings(tmp_path, amqp_url=amqp_url, max_attempts=3)
+    yield from _ledger(amqp_url, tmp_path, max_attempts=3)
+
+
+def _ledger(amqp_url: str, tmp_path: Path, max_attempts: int
+            ) -> Iterator[tuple[Processor, pika.BlockingConnection]]:
+    settings = embedded_settings(tmp_path, amqp_url=amqp_url, max_attempts=max_attempts)
     processor = Processor(WORKER, create_service_engine("ledger", settings, metadata), settings,
                           SystemClock())
     _reset(amqp_url, settings)
@@ -119,3 +124,28 @@ def test_poison_messages_land_in_the_dead_letter_queue_with_the_reason_and_the_r
     assert any("account closed" in r for r in reasons)
     assert any("not JSON" in r for r in reasons)
     assert all(headers["x-dsr-routing-key"] == "test.credit.v1" for _b, headers in letters)
+
+
+@pytest.fixture
+def impatient_ledger(amqp_url: str, tmp_path: Path
+                     ) -> Iterator[tuple[Processor, pika.BlockingConnection]]:
+    yield from _ledger(amqp_url, tmp_path, max_attempts=1)
+
+
+def test_an_operator_sees_why_and_redrives_dead_letters(
+        impatient_ledger: tuple[Processor, pika.BlockingConnection], amqp_url: str) -> None:
+    from services.cli.dead_letters import DeadLetterQueues
+
+    processor, connection = impatient_ledger
+    queues = DeadLetterQueues(amqp_url)
+    _credit(connection, "flaky-redrive", event_id="evt-flaky")
+    _wait(lambda: queues.depths([WORKER])["ledger"] == 1)
+    browsed = queues.browse(WORKER)
+    assert [(d.event_id, d.event_type) for d in browsed] == [("evt-flaky", "test.credit.v1")]
+    assert "not yet" in browsed[0].reason
+    assert queues.depths([WORKER])["ledger"] == 1, "browsing must not remove messages"
+    for _ in range(2):  # the handler fails twice, then succeeds
+        _wait(lambda: queues.depths([WORKER])["ledger"] == 1)
+        assert queues.redrive(WORKER, {"evt-flaky"}) == 1
+    _wait(lambda: credit_rows(processor) == ["flaky-redrive"])
+    assert queues.depths([WORKER])["ledger"] == 0

@@ -1,0 +1,118 @@
+"""``dsr dlq``: what each worker's dead-letter queue holds, and sending messages back.
+
+Browsing takes messages without acknowledging them and closes the channel, so the broker puts
+them back in order. A redriven message goes to the exchange and routing key it was first
+published with, its attempt count reset, and leaves the dead-letter queue only once the
+broker has confirmed the copy.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from kombu.connection import Connection
+from kombu.entity import Queue
+from kombu.messaging import Producer
+
+from contracts.envelope import CONTENT_TYPE
+from services.runtime.delivery import (
+    ATTEMPT_HEADER,
+    ERROR_HEADER,
+    ORIGIN_EXCHANGE_HEADER,
+    ORIGIN_ROUTING_KEY_HEADER,
+)
+from services.runtime.routing import Worker
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    position: int
+    event_id: str
+    event_type: str
+    subject: str
+    reason: str
+    headers: dict[str, Any]
+    body: bytes
+
+    @property
+    def origin(self) -> tuple[str, str]:
+        """Where it was first published: our headers, else the broker's x-death record."""
+        if ORIGIN_ROUTING_KEY_HEADER in self.headers:
+            return (str(self.headers.get(ORIGIN_EXCHANGE_HEADER, "")),
+                    str(self.headers[ORIGIN_ROUTING_KEY_HEADER]))
+        death = (self.headers.get("x-death") or [{}])[0]
+        keys = death.get("routing-keys") or [self.event_type]
+        return str(death.get("exchange", "dsr.events")), str(keys[0])
+
+
+def _reason(headers: dict[str, Any]) -> str:
+    if ERROR_HEADER in headers:
+        return str(headers[ERROR_HEADER])
+    death = (headers.get("x-death") or [{}])[0]
+    if death:
+        return f"broker: {death.get('reason', '?')} after {death.get('count', '?')} deliveries"
+    return "unknown"
+
+
+def _parse(position: int, headers: dict[str, Any], body: bytes) -> DeadLetter:
+    try:
+        event = json.loads(body)
+        event = event if isinstance(event, dict) else {}
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        event = {}
+    return DeadLetter(position, str(event.get("id", "?")), str(event.get("type", "?")),
+                      str(event.get("subject") or ""), _reason(headers), headers, body)
+
+
+class DeadLetterQueues:
+    """kombu, like the other short-lived tools (docs/decisions/0001-amqp-libraries.md)."""
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+
+    def depths(self, workers: list[Worker]) -> dict[str, int]:
+        with Connection(self._url) as conn:
+            return {w.name: _queue(conn, w).queue_declare(passive=True).message_count
+                    for w in workers}
+
+    def browse(self, worker: Worker, limit: int = 50) -> list[DeadLetter]:
+        with Connection(self._url) as conn:
+            queue, found = _queue(conn, worker), []
+            for position in range(1, limit + 1):
+                message = queue.get(no_ack=False)
+                if message is None:
+                    break
+                found.append(_parse(position, dict(message.headers or {}), message.body))
+            return found  # closing the connection unacked puts them all back, in order
+
+    def redrive(self, worker: Worker, event_ids: set[str] | None) -> int:
+        """Send back the chosen messages (all when ``event_ids`` is None); return how many."""
+        moved = 0
+        with Connection(self._url, transport_options={"confirm_publish": True}) as conn:
+            queue = _queue(conn, worker)
+            producer = Producer(conn.default_channel)
+            for _ in range(queue.queue_declare(passive=True).message_count):
+                message = queue.get(no_ack=False)
+                if message is None:
+                    break
+                letter = _parse(0, dict(message.headers or {}), message.body)
+                if event_ids is not None and letter.event_id not in event_ids:
+                    continue
+                exchange, routing_key = letter.origin
+                producer.publish(letter.body, exchange=exchange, routing_key=routing_key,
+                                 headers=_fresh_headers(letter), delivery_mode=2,
+                                 content_type=CONTENT_TYPE, content_encoding="binary")
+                message.ack()  # the copy is confirmed (confirm_publish): now drop it
+                moved += 1
+        return moved
+
+
+def _fresh_headers(letter: DeadLetter) -> dict[str, Any]:
+    headers = {k: v for k, v in letter.headers.items() if k not in (ERROR_HEADER, "x-death")}
+    return {**headers, ATTEMPT_HEADER: 1}
+
+
+def _queue(conn: Connection, worker: Worker) -> Queue:
+    return Queue(worker.dead_letter_queue, channel=conn.default_channel, no_declare=True)

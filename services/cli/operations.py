@@ -1,0 +1,101 @@
+"""Operator commands: dead-letter queues and requests that stopped moving."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import click
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+
+from contracts.vocabulary import RequestState
+from services.cli.dead_letters import DeadLetterQueues
+from services.intake.tables import metadata as intake_metadata
+from services.intake.tables import requests
+from services.runtime.database import create_service_engine
+from services.runtime.settings import Settings
+from services.workers import ALL, worker, workers
+
+console = Console()
+FINAL = [s.value for s in RequestState if s.is_final]
+
+
+def _queues() -> DeadLetterQueues:
+    settings = Settings()
+    if not settings.amqp_url:
+        raise click.UsageError("dead-letter queues live in RabbitMQ: set DSR_AMQP_URL")
+    return DeadLetterQueues(settings.amqp_url)
+
+
+@click.group()
+def dlq() -> None:
+    """Each worker's dead-letter queue: list, show, redrive."""
+
+
+@dlq.command("list")
+def list_queues() -> None:
+    """How many messages each worker has dead-lettered."""
+    table = Table(title="Dead-letter queues")
+    table.add_column("worker")
+    table.add_column("messages", justify="right")
+    for name, depth in _queues().depths(workers()).items():
+        table.add_row(name, f"[red]{depth}[/]" if depth else "0")
+    console.print(table)
+
+
+@dlq.command()
+@click.argument("name", type=click.Choice(ALL))
+@click.option("--limit", default=50, show_default=True)
+def show(name: str, limit: int) -> None:
+    """The messages in one worker's dead-letter queue, with why each is there."""
+    table = Table(title=f"dsr.{name}.dlq")
+    for column in ("#", "event id", "type", "request", "reason"):
+        table.add_column(column)
+    for letter in _queues().browse(worker(name), limit):
+        table.add_row(str(letter.position), letter.event_id, letter.event_type,
+                      letter.subject, letter.reason)
+    console.print(table)
+
+
+@dlq.command()
+@click.argument("name", type=click.Choice(ALL))
+@click.option("--event-id", "event_ids", multiple=True, help="Only these (repeatable).")
+@click.option("--all", "everything", is_flag=True, help="Every message in the queue.")
+def redrive(name: str, event_ids: tuple[str, ...], everything: bool) -> None:
+    """Send dead-lettered messages back to where they were first published."""
+    if not everything and not event_ids:
+        raise click.UsageError("name --event-id … or --all")
+    moved = _queues().redrive(worker(name), None if everything else set(event_ids))
+    console.print(f"redriven: {moved} message(s) from dsr.{name}.dlq")
+
+
+def parse_age(text: str) -> timedelta:
+    match = re.fullmatch(r"(\d+)([mhd])", text.strip())
+    if match is None:
+        raise click.BadParameter("use a number and m, h or d, e.g. 30m, 6h, 2d")
+    amount, unit = int(match.group(1)), match.group(2)
+    return timedelta(**{{"m": "minutes", "h": "hours", "d": "days"}[unit]: amount})
+
+
+@click.command()
+@click.option("--older-than", default="1h", show_default=True,
+              help="How long without a step, e.g. 30m, 6h, 2d.")
+def stuck(older_than: str) -> None:
+    """Open requests that have not moved for a while, with their last step."""
+    cutoff = datetime.now(UTC) - parse_age(older_than)
+    engine = create_service_engine("intake", Settings(), intake_metadata)
+    r = requests.c
+    query = (select(r.reference, r.right, r.state, r.reason, r.updated_at, r.due_on)
+             .where(r.state.not_in(FINAL), r.updated_at < cutoff).order_by(r.updated_at))
+    table = Table(title=f"Requests with no step for more than {older_than}")
+    for column in ("reference", "right", "last step", "since", "due", "note"):
+        table.add_column(column)
+    with engine.connect() as conn:
+        for row in conn.execute(query):
+            table.add_row(row.reference, row.right, row.state,
+                          row.updated_at.strftime("%Y-%m-%d %H:%M"), row.due_on.isoformat(),
+                          row.reason or "")
+    engine.dispose()
+    console.print(table)
