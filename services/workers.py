@@ -8,7 +8,8 @@ from services.runtime.routing import Worker
 
 SAGA = ("intake", "identity", "discovery", "fulfilment", "notification")
 STORES = ("crm", "billing", "cdr")
-ALL = SAGA + STORES
+OBSERVERS = ("audit",)
+ALL = SAGA + STORES + OBSERVERS
 
 
 def worker(name: str) -> Worker:

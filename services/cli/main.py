@@ -16,8 +16,10 @@ from contracts.intake import RequestSubmitted, SubjectClaim
 from contracts.vocabulary import Channel, DocumentKind, Right
 from services.bootstrap import bootstrap
 from services.cli import follow_ups, operations, tables
+from services.cli.audit import audit, register
 from services.cli.clients import CLI_SOURCE, BusClient, EmbeddedClient, KombuClient
 from services.cli.definitions import DEFINITIONS_PATH, definitions_json
+from services.runtime import health
 from services.runtime.settings import Settings
 from services.workers import ALL
 
@@ -53,7 +55,11 @@ def run(names: tuple[str, ...], with_clock: bool) -> None:
     settings = Settings()
     if not settings.amqp_url:
         raise click.UsageError("set DSR_AMQP_URL, e.g. amqp://guest:guest@127.0.0.1:5672/%2F")
-    runner = bootstrap(settings, names=names or ALL).amqp_runner()
+    app = bootstrap(settings, names=names or ALL)
+    runner = app.amqp_runner()
+    if settings.health_port:
+        health.serve(settings.health_port, runner.connected.is_set,
+                     health.database_probe(list(app.processors.values())))
     stop = threading.Event()
     if with_clock:
         ticker = threading.Thread(target=follow_ups.run_clock, daemon=True, name="clock",
@@ -196,4 +202,10 @@ def topology(output: str) -> None:
 
 
 main.add_command(operations.dlq)
+main.add_command(audit)
+main.add_command(register)
 main.add_command(operations.stuck)
+
+
+if __name__ == "__main__":
+    main()

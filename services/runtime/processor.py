@@ -78,6 +78,10 @@ class Processor:
             event = parse_envelope(delivery.body)
         except EnvelopeError as exc:
             return self._invalid(delivery, None, exc.raw, exc.problems)
+        if event.type != delivery.origin_routing_key:
+            problem = f"is {event.type!r} but the message was routed as " \
+                      f"{delivery.origin_routing_key!r}"
+            return self._invalid(delivery, event, event.data, [("type", problem)])
         route = self.worker.route_for(event.type)
         if route is None:
             return DeadLetter(f"worker {self.worker.name!r} has no route for type {event.type!r}")

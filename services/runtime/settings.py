@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     document_close_days_before_due: int = Field(default=3, ge=0,
                                                 description="rulebook §3.3 default")
     tick_s: float = Field(default=60.0, gt=0, description="how often `dsr clock` ticks")
+    health_port: int = Field(default=8400, ge=0, le=65535,
+                             description="GET /health on 127.0.0.1; 0 disables it")
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -1,0 +1,51 @@
+"""What the audit worker consumes: every event on ``dsr.events`` that concerns a request.
+
+Each type is bound explicitly (``on`` binds the exact type; store results by pattern). Not
+bound: ``intake.request.submitted.v1`` and ``intake.document.submitted.v1`` (raw intakes full
+of personal data and document copies; their registered counterparts are audited instead),
+rejected intakes (no request exists), status queries and clock ticks (no step of a request).
+"""
+
+from contracts.backoffice import StoreResult
+from contracts.discovery import DiscoveryCompleted
+from contracts.fulfilment import FulfilmentCompleted, FulfilmentFailed
+from contracts.identity import (
+    DocumentReminderDue,
+    DocumentRequested,
+    IdentityRejected,
+    IdentityVerified,
+    ReviewDecided,
+    ReviewRequested,
+)
+from contracts.intake import DocumentRegistered, RequestRegistered, WithdrawalSubmitted
+from contracts.notification import NotificationSent
+from contracts.status import DeadlineBreached, DeadlineEscalated, RequestWithdrawn, StatusChanged
+from services.audit import handlers
+from services.audit.tables import metadata
+from services.runtime.routing import Route, Worker, on
+
+WORKER = Worker(
+    name="audit",
+    tables=metadata,
+    routes=(
+        on(RequestRegistered, handlers.on_registered),
+        on(DocumentRegistered, handlers.on_document_registered),
+        on(WithdrawalSubmitted, handlers.on_withdrawal_submitted),
+        on(StatusChanged, handlers.on_status_changed),
+        on(RequestWithdrawn, handlers.on_withdrawn),
+        on(IdentityVerified, handlers.on_identity_verified),
+        on(IdentityRejected, handlers.on_identity_rejected),
+        on(DocumentRequested, handlers.on_document_requested),
+        on(ReviewRequested, handlers.on_review_requested),
+        on(ReviewDecided, handlers.on_review_decided),
+        on(DocumentReminderDue, handlers.on_document_reminder_due),
+        on(DeadlineEscalated, handlers.on_escalated),
+        on(DeadlineBreached, handlers.on_breached),
+        on(DiscoveryCompleted, handlers.on_discovered),
+        on(FulfilmentCompleted, handlers.on_fulfilled),
+        on(FulfilmentFailed, handlers.on_fulfilment_failed),
+        on(NotificationSent, handlers.on_notified),
+        Route(binding="backoffice.*.*.result.v1", message=StoreResult,
+              handler=handlers.on_store_result),
+    ),
+)

@@ -1,0 +1,139 @@
+"""``dsr audit verify | trail`` and ``dsr register export``: the audit worker's database.
+
+Attach with ``main.add_command(audit)`` and ``main.add_command(register)``.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine, select
+
+from services.audit import register as register_module
+from services.audit.chain import Break, Entry, first_break
+from services.audit.tables import audit_entries, chain_head, metadata
+from services.runtime.database import create_service_engine
+from services.runtime.settings import Settings
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def audit_engine(settings: Settings | None = None) -> Engine:
+    return create_service_engine("audit", settings or Settings(), metadata)
+
+
+def check_chain(engine: Engine) -> tuple[int, Break | None]:
+    """How many entries the log holds, and where the chain first breaks (None: intact)."""
+    with engine.connect() as conn:
+        head = conn.execute(select(chain_head.c.last_sequence, chain_head.c.last_hash)
+                            .where(chain_head.c.id == 1)).first()
+        result = conn.execute(select(audit_entries).order_by(audit_entries.c.sequence))
+        entries = [Entry.from_row(dict(row._mapping)) for row in result]
+    return len(entries), first_break(entries, (head[0], head[1]) if head else None)
+
+
+@click.group()
+def audit() -> None:
+    """The hash-chained audit log of every step of every request."""
+
+
+@audit.command()
+def verify() -> None:
+    """Recompute every link of the chain; exit 1 naming the first broken entry."""
+    count, broken = check_chain(audit_engine())
+    if broken is None:
+        console.print(f"[green]audit chain intact[/]: {count} entries verified")
+        return
+    console.print(f"[bold red]audit chain BROKEN at entry {broken.sequence}[/]: "
+                  f"{broken.problem} ({count} entries read)")
+    sys.exit(1)
+
+
+@audit.command()
+@click.argument("reference")
+def trail(reference: str) -> None:
+    """Every audited step of one request, in order."""
+    t = audit_entries.c
+    table = Table(title=f"Audit trail of {reference}")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("when (UTC)", no_wrap=True)
+    table.add_column("event")
+    table.add_column("summary")
+    table.add_column("hash", no_wrap=True)
+    with audit_engine().connect() as conn:
+        query = select(audit_entries).where(t.reference == reference).order_by(t.sequence)
+        for row in conn.execute(query):
+            table.add_row(str(row.sequence), row.occurred_at.strftime("%Y-%m-%d %H:%M"),
+                          row.event_type.removesuffix(".v1"), _brief(row.summary),
+                          row.entry_hash[:8])
+    console.print(table)
+
+
+def _brief(summary: dict[str, object]) -> str:
+    """A summary in a few words; per-category lists are counted, not spelled out."""
+    words = []
+    for key, value in sorted(summary.items()):
+        if isinstance(value, list):
+            if value and isinstance(value[0], dict):
+                value = f"{len(value)} categories"
+            else:
+                value = ",".join(str(v) for v in value) or "-"
+        words.append(f"{key}={value}")
+    return " ".join(words)
+
+
+@click.group()
+def register() -> None:
+    """The register of requests the regulator (APDP) may ask for."""
+
+
+def _date(value: datetime) -> date:
+    return value.date()
+
+
+@register.command()
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), required=True,
+              help="First receipt date (inclusive, UTC).")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), required=True,
+              help="Last receipt date (inclusive, UTC).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
+              show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write; default: standard output.")
+def export(start: datetime, end: datetime, fmt: str, output: Path | None) -> None:
+    """Write the register of requests received from --from to --to."""
+    if end < start:
+        raise click.BadParameter("--to is before --from", param_hint="--to")
+    with audit_engine().connect() as conn:
+        text, rows = register_module.export(conn, _date(start), _date(end), fmt,
+                                            datetime.now(UTC))
+    if output is None:
+        click.echo(text, nl=False)
+        shown = errors
+    else:
+        output.write_text(text, encoding="utf-8")
+        shown = console
+    shown.print(summary_table(rows, _date(start), _date(end)))
+    if output is not None:
+        console.print(f"register written to [bold]{output}[/] ({fmt}, {len(rows)} requests)")
+
+
+def summary_table(rows: list[register_module.RegisterRow], start: date, end: date) -> Table:
+    table = Table(title=f"Register {start.isoformat()} to {end.isoformat()} (by receipt)")
+    table.add_column("reference", no_wrap=True)
+    for column in ("right", "received", "due", "completed", "result", "categories", "breach"):
+        table.add_column(column, no_wrap=column in {"received", "due", "completed"})
+    for row in rows:
+        table.add_row(
+            row.reference, row.right or "",
+            row.received_at.date().isoformat(), row.due_on.isoformat() if row.due_on else "",
+            row.completed_at.date().isoformat() if row.completed_at else "open",
+            row.result or "", str(len(row.outcomes)),
+            "[bold red]BREACHED[/]" if row.breached else "")
+    return table

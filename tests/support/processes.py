@@ -1,0 +1,54 @@
+"""Workers as real operating-system processes (``dsr run --worker NAME``), to kill and restart."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from services.workers import ALL
+
+
+class WorkerProcesses:
+    def __init__(self, amqp_url: str, data_dir: Path, names: tuple[str, ...] = ALL) -> None:
+        self._env = {**os.environ, "DSR_AMQP_URL": amqp_url, "DSR_DATA_DIR": str(data_dir),
+                     "DSR_LOG_LEVEL": "WARNING", "DSR_HEALTH_PORT": "0",
+                     "DSR_RETRY_DELAYS_MS": "[100,300,1000,2000]"}
+        self._env.pop("DSR_DATABASE_URL", None)
+        self._logs = data_dir / "logs"
+        self._logs.mkdir(parents=True, exist_ok=True)
+        self.running: dict[str, subprocess.Popen[bytes]] = {}
+        self.names = names
+        self.kills = 0
+
+    def start(self, name: str) -> None:
+        log = (self._logs / f"{name}.log").open("ab")
+        self.running[name] = subprocess.Popen(
+            [sys.executable, "-m", "services.cli.main", "run", "--no-clock", "--worker", name],
+            env=self._env, stdout=log, stderr=log)
+
+    def start_all(self) -> None:
+        for name in self.names:
+            self.start(name)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL: no chance to finish, ack or flush anything."""
+        process = self.running[name]
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+        self.kills += 1
+
+    def stop_all(self) -> None:
+        for process in self.running.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in self.running.values():
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def log(self, name: str) -> str:
+        return (self._logs / f"{name}.log").read_text(errors="replace")
