@@ -43,6 +43,9 @@ def parse_envelope(body: bytes) -> CloudEvent:
     except json.JSONDecodeError as exc:
         raise EnvelopeError([("(body)", f"not JSON: {exc.msg} at position {exc.pos}")],
                             None) from None
+    except RecursionError:
+        raise EnvelopeError([("(body)", "not acceptable JSON: nested too deeply")],
+                            None) from None
     if not isinstance(raw, dict):
         raise EnvelopeError([("(body)", "not a JSON object")], None)
     try:

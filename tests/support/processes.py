@@ -6,7 +6,11 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pika
+import pika.exceptions
 
 from services.workers import ALL
 
@@ -29,9 +33,31 @@ class WorkerProcesses:
             [sys.executable, "-m", "services.cli.main", "run", "--no-clock", "--worker", name],
             env=self._env, stdout=log, stderr=log)
 
-    def start_all(self) -> None:
+    def start_all(self, timeout_s: float = 60) -> None:
+        """Start every worker and wait until each consumes its queue."""
         for name in self.names:
             self.start(name)
+        deadline = time.monotonic() + timeout_s
+        while not self._all_consuming():
+            if time.monotonic() > deadline:
+                raise AssertionError("workers did not start consuming in time")
+            time.sleep(0.2)
+
+    def _all_consuming(self) -> bool:
+        connection = pika.BlockingConnection(pika.URLParameters(self._env["DSR_AMQP_URL"]))
+        try:
+            for name in self.names:
+                channel = connection.channel()
+                try:
+                    declared = channel.queue_declare(f"dsr.{name}", passive=True)
+                except pika.exceptions.ChannelClosedByBroker:
+                    return False
+                if declared.method.consumer_count < 1:
+                    return False
+                channel.close()
+            return True
+        finally:
+            connection.close()
 
     def kill(self, name: str) -> None:
         """SIGKILL: no chance to finish, ack or flush anything."""

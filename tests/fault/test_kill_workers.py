@@ -1,0 +1,73 @@
+"""SIGKILL workers and stores at random while 500 requests are in flight: nothing is lost,
+nothing is done twice."""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from contracts.vocabulary import Category, Right
+from services.bootstrap import bootstrap
+from services.notification.tables import outbound_messages
+from services.workers import ALL
+from tests.conftest import embedded_settings
+from tests.support.harness import RabbitHarness, final_count, request_rows, reset_broker, submit
+from tests.support.processes import WorkerProcesses
+from tests.support.subjects import SUBJECTS, request_for, seeded
+
+pytestmark = [pytest.mark.broker, pytest.mark.fault]
+REQUESTS = int(os.environ.get("DSR_FAULT_REQUESTS", "500"))
+PEOPLE = ["CM-100001", "CM-100002", "CM-100003", "CM-100004", "CM-100005", "CM-100008"]
+DETAILS = {Right.RECTIFICATION: {"corrections": {"email": "nouveau@example.ml"}},
+           Right.OBJECTION: {"purposes": ["direct_marketing"]},
+           Right.RESTRICTION: {"categories": [Category.PROFILES_SCORES]}}
+
+
+def test_killed_workers_lose_nothing_and_do_nothing_twice(amqp_url: str, tmp_path: Path) -> None:
+    rng = random.Random(7400)
+    settings = embedded_settings(tmp_path, amqp_url=amqp_url, log_level="WARNING")
+    app = bootstrap(settings)
+    harness = RabbitHarness(app, amqp_url)
+    seeded(harness)
+    reset_broker(amqp_url, settings, app)
+    workers = WorkerProcesses(amqp_url, tmp_path)
+    workers.start_all()
+    try:
+        rights = list(Right)
+        for n in range(REQUESTS):
+            right = rights[n % len(rights)]
+            event = request_for(rng.choice(PEOPLE), right, f"call-{n}", **DETAILS.get(right, {}))
+            submit(harness, event)
+            if n % 50 == 0:
+                submit(harness, event)  # the call centre's retry: the same intake again
+        deadline = time.monotonic() + 900
+        while final_count(app) < REQUESTS and time.monotonic() < deadline:
+            time.sleep(rng.uniform(0.5, 3.0))
+            if workers.kills < 25:
+                victim = rng.choice(ALL)
+                workers.kill(victim)
+                workers.start(victim)
+        states = [r["state"] for r in request_rows(app)]
+        stuck = {r["reference"]: r["state"] for r in request_rows(app)
+                 if r["state"] != "completed"}
+        assert not stuck, f"not completed: {dict(list(stuck.items())[:10])}; " \
+                          f"intake log: {workers.log('intake')[-2000:]}"
+    finally:
+        workers.stop_all()
+        harness.close()
+    assert workers.kills >= min(10, REQUESTS // 10)
+    assert len(states) == REQUESTS, "each intake, even delivered twice, is one request"
+    assert states.count("completed") == REQUESTS
+    with app.engine("notification").connect() as conn:
+        t = outbound_messages.c
+        per_kind = conn.execute(select(t.kind, t.medium, func.count()).group_by(
+            t.kind, t.medium)).all()
+    assert {(kind, medium): count for kind, medium, count in per_kind} == {
+        ("acknowledgement", "sms"): REQUESTS, ("outcome", "sms"): REQUESTS,
+        ("outcome", "letter"): REQUESTS}
+    assert SUBJECTS  # the seeded population the requests were made against
