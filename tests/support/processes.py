@@ -16,11 +16,14 @@ from services.workers import ALL
 
 
 class WorkerProcesses:
-    def __init__(self, amqp_url: str, data_dir: Path, names: tuple[str, ...] = ALL) -> None:
+    def __init__(self, amqp_url: str, data_dir: Path, names: tuple[str, ...] = ALL,
+                 database_url: str | None = None) -> None:
         self._env = {**os.environ, "DSR_AMQP_URL": amqp_url, "DSR_DATA_DIR": str(data_dir),
                      "DSR_LOG_LEVEL": "WARNING", "DSR_HEALTH_PORT": "0",
                      "DSR_RETRY_DELAYS_MS": "[100,300,1000,2000]"}
         self._env.pop("DSR_DATABASE_URL", None)
+        if database_url:
+            self._env["DSR_DATABASE_URL"] = database_url
         self._logs = data_dir / "logs"
         self._logs.mkdir(parents=True, exist_ok=True)
         self.running: dict[str, subprocess.Popen[bytes]] = {}
