@@ -85,11 +85,18 @@ def _record_checks(claim: SubjectClaim, document: DocumentSummary,
     return [
         _check("date_of_birth", record.date_of_birth is None or birth == record.date_of_birth,
                "the date of birth does not match our records"),
-        _check("nina", record.nina is None or _nina_given(claim, document) == record.nina,
+        _check("nina", _nina_agrees(claim, document, record),
                "the NINA does not match our records"),
         _check("msisdn_held_on_receipt", record.msisdn_held_on_receipt,
                "the number given did not belong to this customer on the day of receipt"),
     ]
+
+
+def _nina_agrees(claim: SubjectClaim, document: DocumentSummary,
+                 record: IdentityRecord) -> bool:
+    """Compared when both sides have one (a passport holder need not quote a NINA)."""
+    given = _nina_given(claim, document)
+    return record.nina is None or given is None or given == record.nina
 
 
 def _nina_given(claim: SubjectClaim, document: DocumentSummary) -> str | None:

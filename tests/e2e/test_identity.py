@@ -106,3 +106,41 @@ def test_the_copy_of_the_document_is_gone_from_every_store_and_log(
     for needle in (marker, copy[:40].encode()):
         assert needle not in stored
         assert needle.decode() not in logs.out + logs.err
+
+
+def td3(surname: str, given: str, number: str, born: date, sex: str, expires: date) -> str:
+    """A passport machine-readable zone with correct ICAO 9303 check digits."""
+    from services.identity.mrz import check_digit
+
+    first = f"P<MLI{surname.upper()}<<{given.upper()}".ljust(44, "<")[:44]
+    doc = number.ljust(9, "<")
+    birth, expiry, optional = born.strftime("%y%m%d"), expires.strftime("%y%m%d"), "<" * 14
+    body = (f"{doc}{check_digit(doc)}MLI{birth}{check_digit(birth)}{sex}{expiry}"
+            f"{check_digit(expiry)}{optional}{check_digit(optional)}")
+    composite = body[0:10] + body[13:20] + body[21:43]
+    return first + body + str(check_digit(composite))
+
+
+@pytest.mark.parametrize(("tamper", "final"), [(False, "completed"), (True, "closed")])
+def test_a_passport_is_checked_by_its_machine_readable_zone(
+        start: HarnessFactory, tamper: bool, final: str) -> None:
+    from contracts.intake import IdentityDocument
+    from contracts.vocabulary import DocumentKind
+    from tests.support.intakes import SCAN
+
+    plan = SUBJECTS["CM-100001"]
+    assert plan.date_of_birth is not None
+    expires = date(2030, 6, 30)
+    mrz = td3("TRAORE", "AMINATA", "AA1234567", plan.date_of_birth, "F", expires)
+    if tamper:
+        mrz = mrz[:-1] + str((int(mrz[-1]) + 1) % 10)
+    passport = IdentityDocument(kind=DocumentKind.PASSPORT, number="AA1234567",
+                                holder_name=plan.full_name, date_of_birth=plan.date_of_birth,
+                                expires_on=expires, mrz=mrz, copy_base64=SCAN)
+    with start(ALL) as harness:
+        seeded(harness)
+        submit(harness, request_for("CM-100001", Right.ACCESS, "call-passport",
+                                    document=passport))
+        harness.wait_until(lambda app: states(app) == {"call-passport": final})
+        failed = failed_checks(harness.app)
+    assert failed == (["passport_mrz"] if tamper else [])
