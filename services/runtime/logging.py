@@ -10,6 +10,7 @@ import structlog
 
 from services.runtime.delivery import DeadLetter, Delivery, Done, Outcome, Retry
 from services.runtime.processor import Process
+from services.runtime.redaction import redact
 
 
 def configure_logging(level: str = "INFO", json: bool = True) -> None:
@@ -22,6 +23,7 @@ def configure_logging(level: str = "INFO", json: bool = True) -> None:
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,
+            redact,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(
