@@ -55,6 +55,9 @@ def run(names: tuple[str, ...], with_clock: bool) -> None:
     settings = Settings()
     if not settings.amqp_url:
         raise click.UsageError("set DSR_AMQP_URL, e.g. amqp://guest:guest@127.0.0.1:5672/%2F")
+    if settings.signing_key is None and settings.signing_key_file is None:
+        raise click.UsageError("set DSR_SIGNING_KEY or DSR_SIGNING_KEY_FILE: store commands "
+                               "are signed with the deployment's key")
     app = bootstrap(settings, names=names or ALL)
     runner = app.amqp_runner()
     if settings.health_port:

@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from contracts.envelope import CloudEvent, Message
+from contracts.envelope import COMMANDS_EXCHANGE, CloudEvent, Message
 from services.runtime.clock import Clock
 from services.runtime.settings import Settings
+from services.runtime.signing import sign
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class Deps:
         )
         extensions = self._trace_extensions(event.id)
         event = event.model_copy(update=extensions)
+        if message.exchange == COMMANDS_EXCHANGE:
+            event = sign(event, self.settings.command_key)
         self.outbox.append(Outgoing(message.exchange, event.type, event))
         return event
 

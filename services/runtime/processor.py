@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from contracts.envelope import CloudEvent, Message
+from contracts.envelope import COMMANDS_EXCHANGE, CloudEvent, Message
 from services.runtime.clock import Clock
 from services.runtime.delivery import DeadLetter, Delivery, Done, Outcome, Reply, Retry
 from services.runtime.deps import Deps
 from services.runtime.errors import Reject, RetryLater
 from services.runtime.routing import Route, Worker
 from services.runtime.settings import Settings
+from services.runtime.signing import check
 from services.runtime.unit_of_work import UnitOfWork
 from services.runtime.validation import EnvelopeError, Problem, parse_envelope, problems_of
 
@@ -89,6 +91,11 @@ class Processor:
             message = route.message.model_validate(event.data)
         except ValidationError as exc:
             return self._invalid(delivery, event, event.data, problems_of(exc, "data."))
+        if route.exchange == COMMANDS_EXCHANGE:
+            refused = check(event, self._settings.command_key, self._clock.now(),
+                            timedelta(seconds=self._settings.command_max_age_s))
+            if refused is not None:
+                return DeadLetter(refused)
         if route.replies:
             return self._answer(route, event, message)
         return self._handle(route, event, message)

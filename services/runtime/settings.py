@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
+from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -30,11 +32,28 @@ class Settings(BaseSettings):
     document_close_days_before_due: int = Field(default=3, ge=0,
                                                 description="rulebook §3.3 default")
     tick_s: float = Field(default=60.0, gt=0, description="how often `dsr clock` ticks")
+    signing_key: SecretStr | None = Field(
+        default=None, description="HMAC key for store commands; or DSR_SIGNING_KEY_FILE")
+    signing_key_file: Path | None = None
+    command_max_age_s: float = Field(default=86_400.0, gt=0,
+                                     description="older signed commands are refused")
     health_port: int = Field(default=8400, ge=0, le=65535,
                              description="GET /health on 127.0.0.1; 0 disables it")
     log_level: str = "INFO"
     log_json: bool = True
 
+    @cached_property
+    def command_key(self) -> bytes:
+        """The deployment's signing key; without one, a key for this process alone (embedded)."""
+        if self.signing_key is not None:
+            return self.signing_key.get_secret_value().encode()
+        if self.signing_key_file is not None:
+            return self.signing_key_file.read_bytes().strip()
+        return _PROCESS_KEY
+
     def retry_delay_ms(self, attempt: int) -> int:
         """Backoff for the given 1-based attempt, capped at the longest tier."""
         return self.retry_delays_ms[min(attempt, len(self.retry_delays_ms)) - 1]
+
+
+_PROCESS_KEY = secrets.token_bytes(32)

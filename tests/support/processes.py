@@ -20,7 +20,8 @@ class WorkerProcesses:
                  database_url: str | None = None) -> None:
         self._env = {**os.environ, "DSR_AMQP_URL": amqp_url, "DSR_DATA_DIR": str(data_dir),
                      "DSR_LOG_LEVEL": "WARNING", "DSR_HEALTH_PORT": "0",
-                     "DSR_RETRY_DELAYS_MS": "[100,300,1000,2000]"}
+                     "DSR_RETRY_DELAYS_MS": "[100,300,1000,2000]",
+                     "DSR_SIGNING_KEY": "test-deployment-key-not-a-secret"}
         self._env.pop("DSR_DATABASE_URL", None)
         if database_url:
             self._env["DSR_DATABASE_URL"] = database_url

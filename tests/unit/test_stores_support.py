@@ -28,6 +28,7 @@ from services.runtime.delivery import Delivery, Done
 from services.runtime.processor import Processor
 from services.runtime.routing import Worker
 from services.runtime.settings import Settings
+from services.runtime.signing import sign
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 REFERENCE = "DSR-2026-000042"
@@ -56,8 +57,8 @@ class Stores:
         command = StoreCommand(
             command_id=command_id or f"cmd-{next(self._ids)}", reference=REFERENCE,
             store=Store(store), action=StoreAction(action), **fields)
-        delivery = Delivery(body=CloudEvent.wrap(command, source="test",
-                                                 subject=REFERENCE).to_json(),
+        event = CloudEvent.wrap(command, source="test", subject=REFERENCE, time=NOW)
+        delivery = Delivery(body=sign(event, self.settings.command_key).to_json(),
                             routing_key=command.routing_type())
         outcome = self.processors[store].process(delivery)
         assert isinstance(outcome, Done), outcome
