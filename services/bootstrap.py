@@ -15,7 +15,8 @@ from services.runtime.clock import Clock, SystemClock
 from services.runtime.database import create_service_engine
 from services.runtime.logging import LogOutcome, configure_logging
 from services.runtime.memory_bus import EmbeddedBus, InMemoryBroker
-from services.runtime.processor import Processor
+from services.runtime.metrics import CountOutcome
+from services.runtime.processor import Middleware, Processor
 from services.runtime.settings import Settings
 from services.workers import ALL, worker
 
@@ -54,5 +55,6 @@ def bootstrap(
     for name in names:
         spec = worker(name)
         engine = create_service_engine(name, settings, spec.tables)
-        processors[name] = Processor(spec, engine, settings, clock, middleware=[LogOutcome(name)])
+        middleware: list[Middleware] = [LogOutcome(name), CountOutcome(name)]
+        processors[name] = Processor(spec, engine, settings, clock, middleware=middleware)
     return App(settings, clock, processors)

@@ -61,6 +61,7 @@ def run(names: tuple[str, ...], with_clock: bool) -> None:
     app = bootstrap(settings, names=names or ALL)
     runner = app.amqp_runner()
     if settings.health_port:
+        operations.register_metrics(app, settings.amqp_url)
         health.serve(settings.health_port, runner.connected.is_set,
                      health.database_probe(list(app.processors.values())))
     stop = threading.Event()

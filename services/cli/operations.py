@@ -11,10 +11,13 @@ from rich.table import Table
 from sqlalchemy import select
 
 from contracts.vocabulary import RequestState
+from services.bootstrap import App
 from services.cli.dead_letters import DeadLetterQueues
+from services.intake.figures import registry_figures
 from services.intake.tables import metadata as intake_metadata
 from services.intake.tables import requests
 from services.runtime.database import create_service_engine
+from services.runtime.metrics import REGISTRY, DeadLetterCollector, RegistryCollector
 from services.runtime.settings import Settings
 from services.workers import ALL, worker, workers
 
@@ -99,3 +102,11 @@ def stuck(older_than: str) -> None:
                           row.reason or "")
     engine.dispose()
     console.print(table)
+
+
+def register_metrics(app: App, amqp_url: str) -> None:
+    """Gauges read at scrape time: the registry (where intake runs) and dead letters."""
+    if "intake" in app.processors:
+        REGISTRY.register(RegistryCollector(registry_figures(app.engine("intake"))))
+    running = [p.worker for p in app.processors.values()]
+    REGISTRY.register(DeadLetterCollector(lambda: DeadLetterQueues(amqp_url).depths(running)))

@@ -1,4 +1,5 @@
-"""A worker's health check: ``GET /health`` on localhost, 200 when it can do its job.
+"""A worker's health check, ``GET /health`` on localhost (200 when it can do its job), and
+its Prometheus metrics, ``GET /metrics``.
 
 Healthy means: connected to the broker and consuming every queue it owns, and every
 database it owns answers. The body says which part is not, for the SRE reading it.
@@ -12,9 +13,11 @@ from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from services.runtime.metrics import REGISTRY
 from services.runtime.processor import Processor
 
 Probe = Callable[[], dict[str, Any]]
@@ -49,13 +52,18 @@ def serve(port: int, broker: Callable[[], bool], databases: Probe,
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            if self.path == "/metrics":
+                self._send(200, CONTENT_TYPE_LATEST, generate_latest(REGISTRY))
+                return
             if self.path != "/health":
                 self.send_error(404)
                 return
             healthy, body = report(broker, databases)
-            payload = json.dumps(body).encode()
-            self.send_response(200 if healthy else 503)
-            self.send_header("Content-Type", "application/json")
+            self._send(200 if healthy else 503, "application/json", json.dumps(body).encode())
+
+        def _send(self, status: int, content_type: str, payload: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
