@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -53,10 +54,20 @@ class Deps:
         return event
 
     def _trace_extensions(self, own_id: str) -> dict[str, Any]:
+        """Correlation and causation ids, and a W3C ``traceparent`` continuing the trace."""
+        extra = (self.incoming.model_extra or {}) if self.incoming else {}
+        trace = _trace_id(extra.get("traceparent"))
+        found = {"traceparent": f"00-{trace}-{secrets.token_hex(8)}-01"}
         if self.incoming is None:
-            return {"correlationid": own_id}
-        extra = self.incoming.model_extra or {}
-        return {
-            "correlationid": extra.get("correlationid", self.incoming.id),
-            "causationid": self.incoming.id,
-        }
+            return {**found, "correlationid": own_id}
+        return {**found, "correlationid": extra.get("correlationid", self.incoming.id),
+                "causationid": self.incoming.id}
+
+
+def _trace_id(traceparent: object) -> str:
+    """The trace id of a valid W3C traceparent, else a new one."""
+    if isinstance(traceparent, str):
+        parts = traceparent.split("-")
+        if len(parts) == 4 and len(parts[1]) == 32 and parts[1] != "0" * 32:
+            return parts[1]
+    return secrets.token_hex(16)

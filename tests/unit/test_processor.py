@@ -59,3 +59,14 @@ def test_a_transient_failure_is_retried_then_dead_lettered(settings: Settings) -
     assert isinstance(early, Retry) and early.delay_ms == settings.retry_delays_ms[0]
     assert isinstance(last, DeadLetter) and "account locked" in last.reason
     assert count_credits(processor) == 0
+
+
+def test_a_published_event_continues_the_incoming_trace(settings: Settings) -> None:
+    trace = "4bf92f3577b34da6a3ce929d0e0e4736"
+    event = CloudEvent.wrap(Credit(account="T", amount=1), source="t")
+    event = event.model_copy(update={"traceparent": f"00-{trace}-00f067aa0ba902b7-01"})
+    outcome = make(settings).process(Delivery(body=event.to_json(), routing_key=event.type))
+    assert isinstance(outcome, Done)
+    published = CloudEvent.model_validate_json(outcome.to_publish[0].body).model_extra or {}
+    assert published["traceparent"].split("-")[1] == trace
+    assert published["causationid"] == event.id
