@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import Engine, Table
 
 from services.billing.tables import (
     SUBJECT_TABLES,
@@ -16,7 +19,20 @@ from services.billing.tables import (
     payments,
 )
 from services.population.generator import Population
+from services.population.records import Subject
 from services.stores.bulk import BulkWriter, clear
+
+
+def subject_rows(subject: Subject) -> Iterator[tuple[Table, Iterable[Any]]]:
+    """Billing's records of one subject, table by table (the scale seed copies the same)."""
+    records = subject.billing
+    yield accounts, (records.account,)
+    yield invoices, records.invoices
+    yield consumption, records.consumption
+    yield payments, records.payments
+    yield bank_details, records.bank_details
+    yield debts, records.debts
+    yield disputes, records.disputes
 
 
 def load(engine: Engine, population: Population, *, replace: bool = True) -> dict[str, int]:
@@ -28,12 +44,6 @@ def load(engine: Engine, population: Population, *, replace: bool = True) -> dic
             clear(db, (*SUBJECT_TABLES, commands))
         writer = BulkWriter(db)
         for subject in population.subjects():
-            records = subject.billing
-            writer.add(accounts, records.account)
-            writer.add_all(invoices, records.invoices)
-            writer.add_all(consumption, records.consumption)
-            writer.add_all(payments, records.payments)
-            writer.add_all(bank_details, records.bank_details)
-            writer.add_all(debts, records.debts)
-            writer.add_all(disputes, records.disputes)
+            for table, records in subject_rows(subject):
+                writer.add_all(table, records)
         return writer.flush()

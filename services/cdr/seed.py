@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import Engine, Table
 
 from services.cdr.tables import SUBJECT_TABLES, cdr_events, cells, commands, holds
 from services.population.generator import Population
+from services.population.records import Subject
 from services.stores.bulk import BulkWriter, clear
+
+
+def subject_rows(subject: Subject) -> Iterator[tuple[Table, Iterable[Any]]]:
+    """The CDR store's records of one subject but its events (streamed apart, they are many)."""
+    yield holds, subject.cdr_holds
 
 
 def load(engine: Engine, population: Population, *, replace: bool = True) -> dict[str, int]:
@@ -19,7 +28,6 @@ def load(engine: Engine, population: Population, *, replace: bool = True) -> dic
             clear(db, (*SUBJECT_TABLES, commands))
         writer = BulkWriter(db)
         writer.add_all(cells, population.cells())
-        for subject in population.subjects():
-            writer.add_all(holds, subject.cdr_holds)
+        writer.add_all(holds, population.cdr_holds())
         writer.add_all(cdr_events, population.cdr_events())
         return writer.flush()

@@ -80,14 +80,38 @@ def run(names: tuple[str, ...], with_clock: bool) -> None:
 
 
 @main.command()
+@click.argument("services", nargs=-1, type=click.Choice(ALL))
+def migrate(services: tuple[str, ...]) -> None:
+    """Bring each service's database (all by default) to its head schema revision."""
+    from services.runtime.migrations import upgrade
+
+    settings = Settings()
+    for service in services or ALL:
+        upgrade(service, settings)
+        console.print(f"{service}: at head")
+
+
+@main.command()
 @click.option("--subscribers", default=50, show_default=True)
 @click.option("--cdr-per-subscriber", default=200, show_default=True)
 @click.option("--seed", "seed_value", default=7400, show_default=True)
-def seed(subscribers: int, cdr_per_subscriber: int, seed_value: int) -> None:
-    """Fill the simulated CRM, billing and CDR stores with synthetic subscribers."""
-    from services.cli.seeding import seed_stores
+@click.option("--cdr-rows", type=click.IntRange(min=1),
+              help="Operator scale: this many CDR events in all (COPY into PostgreSQL), "
+                   "100,000 of them the heavy user's; --cdr-per-subscriber is then ignored.")
+def seed(subscribers: int, cdr_per_subscriber: int, seed_value: int,
+         cdr_rows: int | None) -> None:
+    """Fill the simulated CRM, billing and CDR stores with synthetic subscribers.
 
-    counts = seed_stores(Settings(), seed_value, subscribers, cdr_per_subscriber, console)
+    At scale: dsr seed --subscribers 100000 --cdr-rows 10000000
+    """
+    if cdr_rows is not None:
+        from services.cli.bulk_seed import seed_at_scale
+
+        counts = seed_at_scale(Settings(), subscribers, cdr_rows, console, seed=seed_value)
+    else:
+        from services.cli.seeding import seed_stores
+
+        counts = seed_stores(Settings(), seed_value, subscribers, cdr_per_subscriber, console)
     console.print(tables.counts_table(counts))
 
 

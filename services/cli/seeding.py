@@ -13,14 +13,15 @@ from services.workers import STORES, worker
 
 
 def load_population(settings: Settings, population: Population,
-                    console: Console | None = None) -> dict[str, int]:
-    """Write each store's part of ``population`` into that store's own database."""
+                    console: Console | None = None, prefix: str = "") -> dict[str, int]:
+    """Write each store's part of ``population`` into that store's own database
+    (``prefix + store``), in batches."""
     counts: dict[str, int] = {}
     for store in STORES:
-        engine = create_service_engine(store, settings, worker(store).tables)
+        engine = create_service_engine(prefix + store, settings, worker(store).tables)
         try:
             if console is not None:
-                console.print(f"seeding [bold]{store}[/] …")
+                console.print(f"seeding [bold]{prefix + store}[/] …")
             loaded = import_module(f"services.{store}.seed").load(engine, population)
             counts.update({f"{store}.{table}": rows for table, rows in loaded.items()})
         finally:

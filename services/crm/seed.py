@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import Engine, Table
 
 from services.crm.tables import (
     SUBJECT_TABLES,
@@ -17,7 +20,20 @@ from services.crm.tables import (
     subscriptions,
 )
 from services.population.generator import Population
+from services.population.records import Subject
 from services.stores.bulk import BulkWriter, clear
+
+
+def subject_rows(subject: Subject) -> Iterator[tuple[Table, Iterable[Any]]]:
+    """The CRM's records of one subject, table by table (the scale seed copies the same)."""
+    yield customers, (subject.customer,)
+    yield contact_points, subject.contacts
+    yield subscriptions, subject.subscriptions
+    yield devices, subject.devices
+    yield agent_interactions, subject.interactions
+    yield profiles, subject.profiles
+    yield marketing_preferences, subject.preferences
+    yield holds, subject.crm_holds
 
 
 def load(engine: Engine, population: Population, *, replace: bool = True) -> dict[str, int]:
@@ -31,12 +47,6 @@ def load(engine: Engine, population: Population, *, replace: bool = True) -> dic
             clear(db, (*SUBJECT_TABLES, commands))
         writer = BulkWriter(db)
         for subject in population.subjects():
-            writer.add(customers, subject.customer)
-            writer.add_all(contact_points, subject.contacts)
-            writer.add_all(subscriptions, subject.subscriptions)
-            writer.add_all(devices, subject.devices)
-            writer.add_all(agent_interactions, subject.interactions)
-            writer.add_all(profiles, subject.profiles)
-            writer.add_all(marketing_preferences, subject.preferences)
-            writer.add_all(holds, subject.crm_holds)
+            for table, records in subject_rows(subject):
+                writer.add_all(table, records)
         return writer.flush()

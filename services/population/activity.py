@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 
 from services.population import mali
-from services.population.demo import DEBT, LITIGATION, REQUISITION, STOLEN_DEVICE, SubjectPlan
+from services.population.demo import (
+    DEBT,
+    LITIGATION,
+    REQUISITION,
+    STOLEN_DEVICE,
+    HoldingPlan,
+    SubjectPlan,
+)
 from services.population.records import (
     Account,
     BankDetail,
@@ -20,13 +27,15 @@ from services.population.records import (
     Handset,
     Invoice,
     Payment,
-    Subject,
 )
 
 CDR_WINDOW_DAYS = 548  # about 18 months of traffic, so some of it has outlived retention
 BILLING_MONTHS = 24
 STOLEN_DAYS_AGO = 60
-KINDS, KIND_WEIGHTS = ("voice", "sms", "data"), (45, 30, 25)
+VOICE_SHARE, SMS_SHARE = .45, .30  # the rest is data
+HOME_SHARE = .85  # events on a cell of the home town
+CONTACTS, CONTACT_SHARE = 20, .8  # a subscriber's usual correspondents, and their share
+EVERY_CELL = tuple(cell for town in mali.TOWNS for cell in mali.cell_ids(town))
 MEANS = ("orange_money", "orange_money", "espèces", "virement", "prélèvement")
 
 
@@ -133,33 +142,42 @@ def _disputes(rng: random.Random, plan: SubjectPlan, account_no: str,
     return ()
 
 
-def draw_cdr_events(subject: Subject, per_subscriber: int, seed: int,
-                    now: datetime) -> Iterator[CdrEvent]:
-    """``per_subscriber`` events spread over the subject's holding periods (last 18 months)."""
-    rng = random.Random(f"{seed}:cdr:{subject.customer_code}")
-    windows = _windows(subject, now)
-    total = sum((end - start).total_seconds() for _, start, end in windows)
-    home = mali.cell_ids(mali.TOWNS_BY_NAME[subject.home_town])
-    everywhere = [cell for town in mali.TOWNS for cell in mali.cell_ids(town)]
-    left = per_subscriber
-    for position, (msisdn, start, end) in enumerate(windows):
-        length = (end - start).total_seconds()
-        count = left if position == len(windows) - 1 else round(per_subscriber * length / total)
-        left -= count
-        moments = sorted(start + timedelta(seconds=rng.random() * length) for _ in range(count))
-        for at in moments:
-            cell = rng.choice(home) if rng.random() < .85 else rng.choice(everywhere)
-            yield _event(rng, msisdn, at, cell, _imei_at(subject.handsets, at))
-
-
-def _windows(subject: Subject, now: datetime) -> list[tuple[str, datetime, datetime]]:
+def traffic_windows(holdings: Sequence[HoldingPlan],
+                    now: datetime) -> list[tuple[str, datetime, datetime]]:
+    """Each held MSISDN and the part of its holding period within the last 18 months."""
     earliest = now - timedelta(days=CDR_WINDOW_DAYS)
     windows = []
-    for sub in subject.subscriptions:
-        start, end = max(sub.held_from, earliest), min(sub.held_until or now, now)
+    for holding in holdings:
+        held_from, held_until = holding.period(now)
+        start, end = max(held_from, earliest), min(held_until or now, now)
         if end > start:
-            windows.append((sub.msisdn, start, end))
+            windows.append((holding.msisdn, start, end))
     return windows
+
+
+def draw_cdr_events(plan: SubjectPlan, handsets: tuple[Handset, ...], count: int, seed: int,
+                    now: datetime) -> Iterator[CdrEvent]:
+    """``count`` events spread over the plan's holding periods (last 18 months), in time order.
+
+    Cheap per event (one ``random()`` per choice): the scale seed draws ten million of them.
+    """
+    rng = random.Random(f"{seed}:cdr:{plan.customer_code}")
+    windows = traffic_windows(plan.holdings, now)
+    total = sum((end - start).total_seconds() for _, start, end in windows)
+    home = mali.cell_ids(mali.TOWNS_BY_NAME[plan.home_town])
+    contacts = [mali.random_msisdn(rng) for _ in range(CONTACTS)]
+    left = count
+    for position, (msisdn, start, end) in enumerate(windows):
+        length = (end - start).total_seconds()
+        drawn = left if position == len(windows) - 1 else round(count * length / total)
+        left -= drawn
+        for offset in sorted([rng.random() * length for _ in range(drawn)]):
+            at = start + timedelta(seconds=offset)
+            spot = rng.random()
+            cell = (home[int(spot / HOME_SHARE * len(home))] if spot < HOME_SHARE
+                    else EVERY_CELL[int((spot - HOME_SHARE) / (1 - HOME_SHARE)
+                                        * len(EVERY_CELL))])
+            yield _event(rng, contacts, msisdn, at, cell, _imei_at(handsets, at))
 
 
 def _imei_at(handsets: tuple[Handset, ...], at: datetime) -> str | None:
@@ -169,11 +187,18 @@ def _imei_at(handsets: tuple[Handset, ...], at: datetime) -> str | None:
     return handsets[-1].imei if handsets else None
 
 
-def _event(rng: random.Random, msisdn: str, at: datetime, cell: str,
+def _event(rng: random.Random, contacts: list[str], msisdn: str, at: datetime, cell: str,
            imei: str | None) -> CdrEvent:
-    kind = rng.choices(KINDS, KIND_WEIGHTS)[0]
-    if kind == "data":
-        ip = f"100.{rng.randrange(64, 128)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-        return CdrEvent(msisdn, kind, None, at, None, rng.randint(20, 80_000), cell, imei, ip)
-    duration = min(int(rng.expovariate(1 / 120)) + 5, 3_600) if kind == "voice" else None
-    return CdrEvent(msisdn, kind, mali.random_msisdn(rng), at, duration, None, cell, imei, None)
+    kind = rng.random()
+    if kind >= VOICE_SHARE + SMS_SHARE:
+        ip = (f"100.{64 + int(rng.random() * 64)}.{int(rng.random() * 256)}."
+              f"{1 + int(rng.random() * 254)}")
+        return CdrEvent(msisdn, "data", None, at, None, 20 + int(rng.random() * 79_981), cell,
+                        imei, ip)
+    pick = rng.random()
+    counterpart = (contacts[int(pick / CONTACT_SHARE * len(contacts))] if pick < CONTACT_SHARE
+                   else mali.random_msisdn(rng))
+    if kind < VOICE_SHARE:
+        duration = min(int(rng.expovariate(1 / 120)) + 5, 3_600)
+        return CdrEvent(msisdn, "voice", counterpart, at, duration, None, cell, imei, None)
+    return CdrEvent(msisdn, "sms", counterpart, at, None, None, cell, imei, None)

@@ -44,6 +44,8 @@ class SubjectPlan:
     nif: str | None = None
     representative_code: str | None = None
     flags: frozenset[str] = frozenset()
+    heavy: bool = False
+    """A heavy user: ``Population.heavy_cdr_events`` events instead of the common count."""
 
     @property
     def msisdn(self) -> str:
@@ -58,18 +60,19 @@ class SubjectPlan:
 
 def person(code: str, given: str, surname: str, gender: str, born: date, region: int,
            holdings: tuple[HoldingPlan, ...], case: str = ORDINARY, town: str = "Bamako",
-           flags: frozenset[str] = frozenset()) -> SubjectPlan:
+           flags: frozenset[str] = frozenset(), heavy: bool = False) -> SubjectPlan:
     return SubjectPlan(
         customer_code=code, full_name=f"{given} {surname}", date_of_birth=born,
         nina=nina(gender, born.strftime("%y%m%d"), region, int(code[-6:])),
         holdings=holdings, case=case, given_names=given, surname=surname, gender=gender,
-        home_town=town, flags=flags,
+        home_town=town, flags=flags, heavy=heavy,
     )
 
 
 RECYCLED_MSISDN = "+22370002000"
 RECYCLED_UNTIL_DAYS_AGO = 240
 RECYCLED_SINCE_DAYS_AGO = 230
+HEAVY_USER = "CM-100015"
 
 
 def demo_subjects() -> tuple[SubjectPlan, ...]:
@@ -116,4 +119,7 @@ def demo_subjects() -> tuple[SubjectPlan, ...]:
         person("CM-100014", "Boubacar", "Kanté", "M", date(1977, 3, 3), 1,
                (h("+22370008001", 1700),), case="judicial requisition on the MSISDN",
                flags=frozenset({REQUISITION})),
+        person(HEAVY_USER, "Mamadou", "Koné", "M", date(1984, 6, 12), 1,
+               (h("+22370009001", 2200),), case="heavy user: far more CDR events than anyone",
+               heavy=True),
     )

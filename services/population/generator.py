@@ -31,6 +31,7 @@ from services.population.demo import (
 from services.population.records import (
     AgentInteraction,
     CdrEvent,
+    CdrHold,
     Cell,
     ContactPoint,
     CrmHold,
@@ -46,6 +47,8 @@ from services.population.records import (
 __all__ = ["Population", "build_population", "demo_subjects", "draw_subject", "random_plan"]
 
 FIRST_GENERATED_CODE = 200_001
+HEAVY_FACTOR = 5  # a heavy user's events, in multiples of an ordinary subscriber's, by default
+CDR_HOLD_FLAGS = frozenset({STOLEN_DEVICE, REQUISITION})
 DEVICE_MODELS = (
     ("smartphone", "Tecno Spark 10"), ("smartphone", "Samsung Galaxy A14"),
     ("smartphone", "Itel A70"), ("smartphone", "Infinix Hot 30"),
@@ -64,12 +67,14 @@ PREFERENCES = (("sms", "direct_marketing"), ("call", "direct_marketing"),
 
 @dataclass(frozen=True)
 class Population:
-    """The demo subjects plus ``subscribers`` generated ones, as of ``now``."""
+    """The demo subjects plus ``subscribers`` generated ones, as of ``now``; heavy users
+    (``SubjectPlan.heavy``) get ``heavy_cdr_events`` events instead of ``cdr_per_subscriber``."""
 
     seed: int
     subscribers: int
     cdr_per_subscriber: int
     now: datetime
+    heavy_cdr_events: int = 0
 
     def plans(self) -> Iterator[SubjectPlan]:
         yield from demo_subjects()
@@ -83,21 +88,42 @@ class Population:
     def cells(self) -> Iterator[Cell]:
         return mali.cells()
 
+    def cdr_holds(self) -> Iterator[CdrHold]:
+        """Every subject's CDR holds; only subjects flagged for one are drawn in full."""
+        for plan in self.plans():
+            if plan.flags & CDR_HOLD_FLAGS:
+                yield from draw_subject(plan, self.seed, self.now).cdr_holds
+
+    def cdr_count(self, plan: SubjectPlan) -> int:
+        return self.heavy_cdr_events if plan.heavy else self.cdr_per_subscriber
+
+    def cdr_streams(self) -> Iterator[Iterator[CdrEvent]]:
+        """One time-ordered stream of events per subject, drawn lazily."""
+        for plan in self.plans():
+            yield self.cdr_events_of(plan)
+
+    def cdr_events_of(self, plan: SubjectPlan) -> Iterator[CdrEvent]:
+        handsets = _handsets(plan, self.seed, self.now)[1]
+        return draw_cdr_events(plan, handsets, self.cdr_count(plan), self.seed, self.now)
+
     def cdr_events(self) -> Iterator[CdrEvent]:
-        for subject in self.subjects():
-            yield from draw_cdr_events(subject, self.cdr_per_subscriber, self.seed, self.now)
+        for events in self.cdr_streams():
+            yield from events
 
 
 def build_population(seed: int = 7400, subscribers: int = 50, cdr_per_subscriber: int = 200,
-                     now: datetime | None = None) -> Population:
-    """Same arguments, same population. ``now`` defaults to today's midnight, UTC."""
-    if subscribers < 0 or cdr_per_subscriber < 0:
-        raise ValueError("subscribers and cdr_per_subscriber must not be negative")
+                     now: datetime | None = None,
+                     heavy_cdr_events: int | None = None) -> Population:
+    """Same arguments, same population. ``now`` defaults to today's midnight, UTC;
+    ``heavy_cdr_events`` to ``HEAVY_FACTOR`` times ``cdr_per_subscriber``."""
+    heavy = HEAVY_FACTOR * cdr_per_subscriber if heavy_cdr_events is None else heavy_cdr_events
+    if subscribers < 0 or cdr_per_subscriber < 0 or heavy < 0:
+        raise ValueError("subscribers and CDR counts must not be negative")
     moment = now or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     if moment.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     return Population(seed, subscribers, cdr_per_subscriber,
-                      moment.astimezone(UTC).replace(microsecond=0))
+                      moment.astimezone(UTC).replace(microsecond=0), heavy)
 
 
 def random_plan(seed: int, index: int) -> SubjectPlan:
@@ -141,11 +167,18 @@ def _random_holdings(rng: random.Random, seed: int, index: int) -> tuple[Holding
     return (first,)
 
 
-def draw_subject(plan: SubjectPlan, seed: int, now: datetime) -> Subject:
-    """Every CRM, billing and CDR-hold record of one planned subject."""
+def _handsets(plan: SubjectPlan, seed: int,
+              now: datetime) -> tuple[random.Random, tuple[Handset, ...]]:
+    """The subject's generator, and the handsets it draws first (the CDR needs only those)."""
     rng = random.Random(f"{seed}:subject:{plan.customer_code}")
     opened = min(h.period(now)[0] for h in plan.holdings)
-    handsets = draw_handsets(rng, plan, opened, now)
+    return rng, draw_handsets(rng, plan, opened, now)
+
+
+def draw_subject(plan: SubjectPlan, seed: int, now: datetime) -> Subject:
+    """Every CRM, billing and CDR-hold record of one planned subject."""
+    rng, handsets = _handsets(plan, seed, now)
+    opened = min(h.period(now)[0] for h in plan.holdings)
     home = mali.address(rng, plan.home_town)
     return Subject(
         customer=_customer(rng, plan, opened),

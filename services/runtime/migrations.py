@@ -4,7 +4,7 @@ Revisions live in ``infra/migrations/versions/<service>/``, generated from the s
 ``tables.metadata``; each service database (a SQLite file, or a PostgreSQL schema of its own)
 keeps its own ``alembic_version`` table.
 
-    python -m services.runtime.migrations upgrade [SERVICE ...]   # DSR_* settings, all if none
+    dsr migrate [SERVICE ...]                  # DSR_* settings, every service if none
     python -m services.runtime.migrations revision SERVICE -m "what changed"
 """
 
@@ -30,9 +30,9 @@ from sqlalchemy.types import TypeDecorator
 
 from services.runtime.database import _sqlite_engine
 from services.runtime.settings import Settings
+from services.workers import ALL
 
-SERVICES = ("intake", "identity", "discovery", "fulfilment", "notification", "crm", "billing",
-            "cdr")
+SERVICES = ALL
 VERSION_TABLE = "alembic_version"
 _HERE = Path(__file__).resolve()
 _CANDIDATES = (_HERE.parents[2] / "infra" / "migrations", Path.cwd() / "infra" / "migrations")
@@ -162,22 +162,13 @@ def revision(service: str, message: str) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    sub = parser.add_subparsers(dest="action", required=True)
-    up = sub.add_parser("upgrade", help="migrate the DSR_* databases to head")
-    up.add_argument("services", nargs="*", metavar="SERVICE", help=", ".join(SERVICES))
-    new = sub.add_parser("revision", help="autogenerate a revision from tables.py")
-    new.add_argument("service", choices=SERVICES)
-    new.add_argument("-m", "--message", required=True)
+    """Developers' entry point; operators migrate with ``dsr migrate``."""
+    parser = argparse.ArgumentParser(description="autogenerate a revision from tables.py")
+    parser.add_argument("action", choices=["revision"])
+    parser.add_argument("service", choices=SERVICES)
+    parser.add_argument("-m", "--message", required=True)
     args = parser.parse_args(argv)
-    if args.action == "revision":
-        print(f"written under {revision(args.service, args.message)}")
-        return
-    settings = Settings()
-    for service in args.services or SERVICES:
-        metadata_of(service)
-        upgrade(service, settings)
-        print(f"{service}: at head")
+    print(f"written under {revision(args.service, args.message)}")
 
 
 if __name__ == "__main__":

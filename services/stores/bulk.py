@@ -14,16 +14,18 @@ BATCH_SIZE = 5_000
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _field_names(kind: type) -> tuple[str, ...]:
+def field_names(kind: type) -> tuple[str, ...]:
+    """The fields of a record type (a NamedTuple or a dataclass): the table's columns."""
     names = _FIELDS.get(kind)
     if names is None:
-        names = _FIELDS[kind] = tuple(f.name for f in fields(kind))
+        named: tuple[str, ...] | None = getattr(kind, "_fields", None)
+        names = _FIELDS[kind] = named or tuple(f.name for f in fields(kind))
     return names
 
 
 def as_row(record: Any) -> dict[str, Any]:
-    """A generator record (a dataclass whose fields are the table's columns) as a row."""
-    return {name: getattr(record, name) for name in _field_names(type(record))}
+    """A generator record (its fields are the table's columns) as a row."""
+    return {name: getattr(record, name) for name in field_names(type(record))}
 
 
 class BulkWriter:

@@ -28,6 +28,8 @@ from services.stores.retention import as_datetime
 
 Scope = Callable[[Table], ColumnElement[bool]]
 """The rows of one table that belong to the subject."""
+SqlMask = Callable[[ColumnElement[Any]], ColumnElement[Any]]
+"""An SQL expression of a column (a mask, a format), for exports the database serialises."""
 
 
 def restricted_column() -> Column[bool]:
@@ -61,14 +63,21 @@ class Source:
             clauses.append(or_(*(self.table.c[name].is_not(None) for name in self.present)))
         return and_(*clauses)
 
-    def export_query(self, scope: Scope) -> Select[Any]:
+    def export_query(self, scope: Scope,
+                     rendered: Mapping[str, SqlMask] | None = None) -> Select[Any]:
+        """The rows to export, in time order; ``rendered`` columns are replaced by an SQL
+        expression of them (a mask, a format), under the same name."""
         table = self.table
-        columns = [table.c[name] for name in self.columns] if self.columns else list(table.c)
+        columns: list[Any] = ([table.c[name] for name in self.columns] if self.columns
+                              else list(table.c))
         source: Any = table
         if self.joined is not None:
             other = self.joined.table
             source = table.outerjoin(other, table.c[self.joined.key] == other.c[self.joined.key])
             columns += [other.c[name] for name in self.joined.columns]
+        if rendered:
+            columns = [rendered[c.key](c).label(c.key) if c.key in rendered else c
+                       for c in columns]
         order = [table.c[self.at]] if self.at else []
         return select(*columns).select_from(source).where(self.where(scope)).order_by(*order)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,12 +11,14 @@ import pytest
 from sqlalchemy import Table, func, select
 
 from services.billing.tables import SUBJECT_TABLES, accounts, bank_details, consumption
-from tests.unit.test_stores_support import Stores, outcomes_by, seeded_stores
+from tests.unit.test_stores_support import Backend, Stores, outcomes_by, seeded_stores
 
 
 @pytest.fixture
-def stores(tmp_path: Path) -> Stores:
-    return seeded_stores(tmp_path, subscribers=4, cdr_per_subscriber=10)
+def stores(tmp_path: Path, store_backend: Backend) -> Iterator[Stores]:
+    seeded = seeded_stores(tmp_path, store_backend, subscribers=4, cdr_per_subscriber=10)
+    yield seeded
+    seeded.close()
 
 
 def rows(stores: Stores, table: Table, account_no: str, *where: Any) -> int:

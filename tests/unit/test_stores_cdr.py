@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -14,15 +15,17 @@ from sqlalchemy import ColumnElement, func, select
 from services.cdr.tables import cdr_events, holds
 from services.population.demo import RECYCLED_MSISDN
 from services.stores.retention import traffic_cutoff
-from tests.unit.test_stores_support import NOW, Stores, outcomes_by, seeded_stores
+from tests.unit.test_stores_support import NOW, Backend, Stores, outcomes_by, seeded_stores
 
 PREVIOUS_HOLDER, CURRENT_HOLDER = "CM-100006", "CM-100007"
 UNDER_REQUISITION, STOLEN_PHONE = "CM-100014", "CM-100013"
 
 
 @pytest.fixture
-def stores(tmp_path: Path) -> Stores:
-    return seeded_stores(tmp_path)
+def stores(tmp_path: Path, store_backend: Backend) -> Iterator[Stores]:
+    seeded = seeded_stores(tmp_path, store_backend)
+    yield seeded
+    seeded.close()
 
 
 def events_on(stores: Stores, msisdn: str, *where: ColumnElement[bool]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,15 +18,17 @@ from services.crm.tables import (
     marketing_preferences,
 )
 from services.population.demo import RECYCLED_MSISDN
-from tests.unit.test_stores_support import NOW, Stores, outcomes_by, seeded_stores
+from tests.unit.test_stores_support import NOW, Backend, Stores, outcomes_by, seeded_stores
 
 PREVIOUS_HOLDER, CURRENT_HOLDER = "CM-100006", "CM-100007"
 AFTER_RECYCLING, BEFORE_RECYCLING = NOW - timedelta(days=100), NOW - timedelta(days=300)
 
 
 @pytest.fixture
-def stores(tmp_path: Path) -> Stores:
-    return seeded_stores(tmp_path, subscribers=4, cdr_per_subscriber=10)
+def stores(tmp_path: Path, store_backend: Backend) -> Iterator[Stores]:
+    seeded = seeded_stores(tmp_path, store_backend, subscribers=4, cdr_per_subscriber=10)
+    yield seeded
+    seeded.close()
 
 
 def identify(stores: Stores, **fields: Any) -> dict[str, Any] | None:

@@ -71,19 +71,39 @@ class Stores:
         found = self.send("crm", "discover", customer_code=customer_code)["holdings"]
         return [Holding.model_validate(h) for h in found]
 
+    def close(self) -> None:
+        for processor in self.processors.values():
+            processor.engine.dispose()
+
     def read_export(self, relative: str) -> str:
         return (self.settings.data_dir / relative).read_text(encoding="utf-8")
 
 
-def seeded_stores(tmp_path: Path, subscribers: int = 6, cdr_per_subscriber: int = 80) -> Stores:
-    settings = Settings(data_dir=tmp_path)
+@dataclass(frozen=True)
+class Backend:
+    """Where the stores live: SQLite files, or PostgreSQL schemas named ``prefix + store``."""
+
+    database_url: str | None = None
+    prefix: str = ""
+
+
+def seeded_stores(tmp_path: Path, backend: Backend, subscribers: int = 6,
+                  cdr_per_subscriber: int = 80) -> Stores:
+    settings = Settings(data_dir=tmp_path, database_url=backend.database_url)
     population = build_population(seed=7400, subscribers=subscribers,
                                   cdr_per_subscriber=cdr_per_subscriber, now=NOW)
-    processors = {}
-    for name, (worker, load) in STORES.items():
-        engine = create_service_engine(name, settings, worker.tables)
-        load(engine, population)
-        processors[name] = Processor(worker, engine, settings, FakeClock(NOW))
+    stores = stores_over(settings, backend.prefix, population)
+    for name, (_, load) in STORES.items():
+        load(stores.engine(name), population)
+    return stores
+
+
+def stores_over(settings: Settings, prefix: str, population: Population) -> Stores:
+    """The three store services on the databases ``prefix + store``."""
+    processors = {name: Processor(worker, create_service_engine(prefix + name, settings,
+                                                                worker.tables),
+                                  settings, FakeClock(NOW))
+                  for name, (worker, _) in STORES.items()}
     return Stores(settings, population, processors)
 
 
