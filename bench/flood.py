@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pika
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from contracts.envelope import CONTENT_TYPE, EVENTS_EXCHANGE
 from contracts.vocabulary import Right
-from services.bootstrap import bootstrap
+from services.bootstrap import App, bootstrap
 from tests.conftest import embedded_settings
 from tests.support.harness import RabbitHarness, final_count, reset_broker
 from tests.support.processes import WorkerProcesses
@@ -49,6 +50,21 @@ def publish_all(url: str, count: int) -> None:
     connection.close()
 
 
+def drain(app: App, requests: int, started: float) -> None:
+    """Wait until every request is final, with a progress bar (a line a minute off a tty)."""
+    with Progress(TextColumn("draining"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console) as progress:
+        task = progress.add_task("draining", total=requests)
+        last_line = time.perf_counter()
+        while (done := final_count(app)) < requests:
+            progress.update(task, completed=done)
+            if not console.is_terminal and time.perf_counter() - last_line >= 60:
+                last_line = time.perf_counter()
+                print(f"{last_line - started:,.0f} s: {done:,}/{requests:,} completed",
+                      flush=True)
+            time.sleep(1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=10_000)
@@ -65,10 +81,7 @@ def main() -> None:
         try:
             publish_all(url, args.requests)
             published = time.perf_counter() - started
-            with console.status("draining") as status:
-                while (done := final_count(app)) < args.requests:
-                    status.update(f"draining: {done}/{args.requests} completed")
-                    time.sleep(1)
+            drain(app, args.requests, started)
             drained = time.perf_counter() - started
             peaks = {n: peak_rss_mb(p.pid) for n, p in processes.running.items()}
         finally:
