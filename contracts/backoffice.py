@@ -2,6 +2,9 @@
 
 A command travels on ``dsr.commands`` with routing key ``backoffice.<store>.<action>.v1``;
 the store answers on ``dsr.events`` with ``backoffice.<store>.<action>.result.v1``.
+A change runs as a saga (rulebook §7): ``prepare`` restricts the rows and keeps their prior
+state, ``commit`` applies the ``change``, ``compensate`` restores the prior state, ``release``
+forgets it once every store has committed.
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ class StoreAction(StrEnum):
     RESTRICT = "restrict"
     UNRESTRICT = "unrestrict"
     OPT_OUT = "opt_out"
+    PREPARE = "prepare"
+    COMMIT = "commit"
+    COMPENSATE = "compensate"
+    RELEASE = "release"
 
 
 class Holding(BaseModel):
@@ -52,6 +59,9 @@ class StoreCommand(Message):
     categories: list[Category] = Field(default_factory=list, description="empty means all")
     corrections: dict[str, str] = Field(default_factory=dict)
     as_of: datetime | None = Field(default=None, description="identify: the receipt time")
+    change: StoreAction | None = Field(
+        default=None, description="prepare, commit: the change the saga carries out "
+        "(erase, rectify, restrict, opt_out)")
 
     def routing_type(self) -> str:
         return f"backoffice.{self.store.value}.{self.action.value}.v1"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from contracts.backoffice import StoreOutcome
 from contracts.envelope import Message
@@ -34,5 +34,7 @@ class FulfilmentFailed(Message):
     reference: Reference
     right: Right
     reason: str
-
-
+    compensated: list[Store] = Field(
+        default_factory=list, description="stores restored to their state before the request")
+    not_restored: list[Store] = Field(
+        default_factory=list, description="stores a person must check by hand")

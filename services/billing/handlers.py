@@ -15,13 +15,14 @@ from services.billing.sources import (
     billing_holds,
     subject_scope,
 )
-from services.billing.tables import accounts, commands
+from services.billing.tables import accounts, commands, prepared_changes
 from services.runtime.deps import Deps
 from services.stores.commands import StoreActionHandler, answer, require_customer_code, respond
 from services.stores.exports import ExportFile, export_sources
 from services.stores.retention import USAGE_FACTS, outcome
+from services.stores.sources import Scope, spans, wanted
 from services.stores.sources import restrict as restrict_rows
-from services.stores.sources import spans, wanted
+from services.stores.staging import Staging
 
 ADDRESS_KEYS = ("billing_address", "address")
 USAGE_KEYS = frozenset({"invoice", "invoices", "payment", "payments", "consumption"})
@@ -83,6 +84,16 @@ ACTIONS: dict[StoreAction, StoreActionHandler] = {
     StoreAction.UNRESTRICT: unrestrict,
     StoreAction.RECTIFY: rectify,
 }
+
+
+def _subject(command: StoreCommand, deps: Deps) -> Scope:
+    return subject_scope(require_customer_code(command))
+
+
+STAGING = Staging(prepared_changes, SOURCES, _subject, {
+    StoreAction.ERASE: erase, StoreAction.RECTIFY: rectify, StoreAction.RESTRICT: restrict,
+})
+ACTIONS.update(STAGING.actions())
 
 
 def _set_restricted(command: StoreCommand, deps: Deps, flag: bool) -> StoreResult:

@@ -5,6 +5,7 @@ from sqlalchemy import Column, Date, Integer, String, Table, Text
 from services.runtime.database import UtcDateTime, service_metadata
 from services.stores.commands import commands_table
 from services.stores.sources import restricted_column
+from services.stores.staging import prepared_changes_table
 
 metadata = service_metadata()
 
@@ -94,6 +95,7 @@ disputes = Table(
 )
 
 commands = commands_table(metadata)
+prepared_changes = prepared_changes_table(metadata)
 
 ECONOMIC_TABLES = (invoices, consumption, payments, bank_details, debts, disputes)
 SUBJECT_TABLES = (accounts, *ECONOMIC_TABLES)

@@ -13,13 +13,14 @@ from services.cdr.sources import (
     cdr_holds,
     holding_scope,
 )
-from services.cdr.tables import commands
+from services.cdr.tables import commands, prepared_changes
 from services.runtime.deps import Deps
 from services.stores.commands import StoreActionHandler, answer, respond
 from services.stores.exports import ExportFile, export_sources
 from services.stores.retention import USAGE_FACTS, outcome
+from services.stores.sources import Scope, spans, wanted
 from services.stores.sources import restrict as restrict_rows
-from services.stores.sources import spans, wanted
+from services.stores.staging import Staging
 
 
 def handle_command(command: StoreCommand, deps: Deps) -> None:
@@ -66,6 +67,16 @@ ACTIONS: dict[StoreAction, StoreActionHandler] = {
     StoreAction.UNRESTRICT: unrestrict,
     StoreAction.RECTIFY: rectify,
 }
+
+
+def _subject(command: StoreCommand, deps: Deps) -> Scope:
+    return holding_scope(command.holdings)
+
+
+STAGING = Staging(prepared_changes, SOURCES, _subject, {
+    StoreAction.ERASE: erase, StoreAction.RECTIFY: rectify, StoreAction.RESTRICT: restrict,
+}, new_rows_stay=True)
+ACTIONS.update(STAGING.actions())
 
 
 def _set_restricted(command: StoreCommand, deps: Deps, flag: bool) -> StoreResult:

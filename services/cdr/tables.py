@@ -5,6 +5,7 @@ from sqlalchemy import BigInteger, Column, Float, Index, Integer, String, Table
 from services.runtime.database import UtcDateTime, service_metadata
 from services.stores.commands import commands_table
 from services.stores.sources import restricted_column
+from services.stores.staging import prepared_changes_table
 
 metadata = service_metadata()
 
@@ -50,5 +51,6 @@ holds = Table(
 )
 
 commands = commands_table(metadata)
+prepared_changes = prepared_changes_table(metadata)
 
 SUBJECT_TABLES = (cdr_events, cells, holds)

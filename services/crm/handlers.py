@@ -28,7 +28,13 @@ from services.crm.sources import (
     holds_on,
     subject_scope,
 )
-from services.crm.tables import commands, customers, marketing_preferences, subscriptions
+from services.crm.tables import (
+    commands,
+    customers,
+    marketing_preferences,
+    prepared_changes,
+    subscriptions,
+)
 from services.runtime.deps import Deps
 from services.stores.commands import (
     CommandRefused,
@@ -39,8 +45,9 @@ from services.stores.commands import (
 )
 from services.stores.exports import ExportFile, export_sources
 from services.stores.retention import aware, outcome
+from services.stores.sources import Scope, spans, wanted
 from services.stores.sources import restrict as restrict_rows
-from services.stores.sources import spans, wanted
+from services.stores.staging import Staging
 
 OPTED_OUT = "opposition à la prospection enregistrée, effective immédiatement"
 
@@ -130,6 +137,17 @@ ACTIONS: dict[StoreAction, StoreActionHandler] = {
     StoreAction.RECTIFY: rectify,
     StoreAction.OPT_OUT: opt_out,
 }
+
+
+def _subject(command: StoreCommand, deps: Deps) -> Scope:
+    return subject_scope(_known_customer(command, deps))
+
+
+STAGING = Staging(prepared_changes, SOURCES, _subject, {
+    StoreAction.ERASE: erase, StoreAction.RECTIFY: rectify,
+    StoreAction.RESTRICT: restrict, StoreAction.OPT_OUT: opt_out,
+})
+ACTIONS.update(STAGING.actions())
 
 
 def _set_restricted(command: StoreCommand, deps: Deps, flag: bool) -> StoreResult:

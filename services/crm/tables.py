@@ -16,6 +16,7 @@ from sqlalchemy import (
 from services.runtime.database import UtcDateTime, service_metadata
 from services.stores.commands import commands_table
 from services.stores.sources import restricted_column
+from services.stores.staging import prepared_changes_table
 
 metadata = service_metadata()
 
@@ -143,6 +144,7 @@ pseudonym_keys = Table(
 )
 
 commands = commands_table(metadata)
+prepared_changes = prepared_changes_table(metadata)
 
 SUBJECT_TABLES = (customers, contact_points, subscriptions, devices, agent_interactions,
                   profiles, marketing_preferences, holds)

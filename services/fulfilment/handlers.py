@@ -1,4 +1,9 @@
-"""Fulfilment handlers: command every store the policy names, gather their outcomes."""
+"""Fulfilment handlers: access exports from every store; a change runs as the saga.
+
+Access only reads: one ``export`` per store, outcomes gathered. Every other right changes
+data, so it runs as the saga of ``services.fulfilment.saga`` (prepare, commit, compensate),
+carried out by ``services.fulfilment.steps``; ``clock.ticked.v1`` re-sends what is overdue.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,12 @@ from typing import Any
 
 from sqlalchemy import Row, insert, select
 
-from contracts.backoffice import StoreCommand, StoreResult
+from contracts.backoffice import StoreAction, StoreCommand, StoreResult
 from contracts.discovery import DiscoveryCompleted
 from contracts.fulfilment import CategoryOutcome, FulfilmentCompleted, FulfilmentFailed
-from contracts.status import RequestWithdrawn
+from contracts.status import ClockTicked, RequestWithdrawn
 from contracts.vocabulary import Right
+from services.fulfilment import steps as saga_steps
 from services.fulfilment.policy import plan
 from services.fulfilment.tables import fulfilments, withdrawals
 from services.runtime.deps import Deps
@@ -25,6 +31,9 @@ def start_fulfilment(discovered: DiscoveryCompleted, deps: Deps) -> None:
     if is_withdrawn(deps.db, withdrawals, discovered.reference):
         return
     steps = plan(discovered.right, discovered.inventory, discovered.details.categories)
+    if steps and discovered.right is not Right.ACCESS:
+        saga_steps.begin(discovered, steps, deps)
+        return
     deps.db.execute(insert(fulfilments).values(
         reference=discovered.reference, right=discovered.right.value,
         awaiting=[step.store.value for step in steps], outcomes=[], export_refs=[],
@@ -42,6 +51,9 @@ def start_fulfilment(discovered: DiscoveryCompleted, deps: Deps) -> None:
 
 
 def record_outcome(result: StoreResult, deps: Deps) -> None:
+    if result.action is not StoreAction.EXPORT:
+        saga_steps.on_result(result, deps)
+        return
     row = _load(deps, result.reference)
     if row.state != RUNNING or result.store.value not in row.awaiting:
         return
@@ -63,8 +75,14 @@ def record_outcome(result: StoreResult, deps: Deps) -> None:
         _complete(deps, result.reference, Right(row.right), outcomes, export_refs)
 
 
+def resend_overdue(tick: ClockTicked, deps: Deps) -> None:
+    """Re-send store commands whose reply is overdue; give up after the last attempt."""
+    for row in saga_steps.overdue(deps, tick.now):
+        saga_steps.on_tick(row, tick.now, deps)
+
+
 def stop_on_withdrawal(withdrawn: RequestWithdrawn, deps: Deps) -> None:
-    """No new store command goes out; commands already sent finish and are recorded."""
+    """No new export goes out; a saga not yet committed is compensated once prepared."""
     remember_withdrawal(deps, withdrawals, withdrawn.reference)
 
 

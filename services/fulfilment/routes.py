@@ -2,13 +2,13 @@
 
 from contracts.backoffice import StoreAction, StoreResult
 from contracts.discovery import DiscoveryCompleted
-from contracts.status import RequestWithdrawn
+from contracts.status import ClockTicked, RequestWithdrawn
 from services.fulfilment import handlers
 from services.fulfilment.tables import metadata
 from services.runtime.routing import Route, Worker, on
 
-FULFILMENT_ACTIONS = (StoreAction.EXPORT, StoreAction.ERASE, StoreAction.RESTRICT,
-                      StoreAction.UNRESTRICT, StoreAction.RECTIFY, StoreAction.OPT_OUT)
+FULFILMENT_ACTIONS = (StoreAction.EXPORT, StoreAction.PREPARE, StoreAction.COMMIT,
+                      StoreAction.COMPENSATE, StoreAction.RELEASE)
 
 WORKER = Worker(
     name="fulfilment",
@@ -18,5 +18,6 @@ WORKER = Worker(
         *(Route(binding=f"backoffice.*.{action.value}.result.v1", message=StoreResult,
                 handler=handlers.record_outcome) for action in FULFILMENT_ACTIONS),
         on(RequestWithdrawn, handlers.stop_on_withdrawal),
+        on(ClockTicked, handlers.resend_overdue),
     ),
 )

@@ -1,4 +1,4 @@
-"""One fulfilment saga per request."""
+"""One fulfilment per request: an export for access, a saga (``saga``, ``command``) else."""
 
 from sqlalchemy import JSON, Column, Integer, String, Table
 
@@ -16,6 +16,9 @@ fulfilments = Table(
     Column("outcomes", JSON, nullable=False),
     Column("export_refs", JSON, nullable=False),
     Column("state", String(20), nullable=False),
+    Column("saga", JSON, nullable=True),
+    Column("command", JSON, nullable=True),
+    Column("due_at", UtcDateTime(), nullable=True, index=True),
     Column("version", Integer, nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
 )

@@ -1,7 +1,8 @@
 """The registry follows the saga: each worker's event moves the request forward.
 
 States only move forward (a late or redelivered event never moves a request back), and
-every move is published as ``request.status-changed.v1``.
+every move is published as ``request.status-changed.v1``. One exception: a fulfilment that
+failed for good (its stores compensated) sends a verified request back to manual review.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ ORDER = [S.REGISTERED, S.DOCUMENT_REQUESTED, S.MANUAL_REVIEW, S.IDENTITY_VERIFIE
          S.IDENTITY_REJECTED, S.DATA_DISCOVERED, S.FULFILLED, S.COMPLETED, S.CLOSED,
          S.WITHDRAWN]
 RANK = {state: rank for rank, state in enumerate(ORDER)}
+REVIEWABLE_AFTER_FULFILMENT = frozenset({S.IDENTITY_VERIFIED, S.DATA_DISCOVERED})
 
 
 def advance(
@@ -36,12 +38,13 @@ def advance(
     state: RequestState,
     reason: str | None = None,
     outcomes: list[dict[str, Any]] | None = None,
+    back_from: frozenset[RequestState] = frozenset(),
 ) -> None:
     row = registry.get(deps.db, reference)
     if row is None:
         raise Reject(f"unknown request reference {reference}")
     current = RequestState(row["state"])
-    if current.is_final or RANK[state] <= RANK[current]:
+    if current.is_final or (RANK[state] <= RANK[current] and current not in back_from):
         return
     now = deps.now()
     registry.set_state(deps.db, reference, state, now, reason, outcomes)
@@ -78,7 +81,8 @@ def on_fulfilled(event: FulfilmentCompleted, deps: Deps) -> None:
 
 
 def on_fulfilment_failed(event: FulfilmentFailed, deps: Deps) -> None:
-    advance(deps, event.reference, S.MANUAL_REVIEW, event.reason)
+    advance(deps, event.reference, S.MANUAL_REVIEW, event.reason,
+            back_from=REVIEWABLE_AFTER_FULFILMENT)
 
 
 def on_notified(event: NotificationSent, deps: Deps) -> None:

@@ -1,0 +1,124 @@
+"""Carrying out the saga's decisions: the saga row, the store commands, the final event.
+
+``services.fulfilment.saga`` decides; this module reads and saves the ``fulfilments`` row
+(optimistic concurrency: a version column) and publishes what was decided.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row, insert, select
+
+from contracts.backoffice import StoreAction, StoreCommand, StoreResult
+from contracts.discovery import DiscoveryCompleted
+from contracts.fulfilment import CategoryOutcome, FulfilmentCompleted, FulfilmentFailed
+from contracts.vocabulary import Right
+from services.fulfilment import saga
+from services.fulfilment.policy import StoreStep
+from services.fulfilment.tables import fulfilments, withdrawals
+from services.runtime.deps import Deps
+from services.runtime.saga_state import save_versioned
+from services.runtime.withdrawals import is_withdrawn
+
+WITHDRAWN = "the request was withdrawn before the change was committed"
+
+
+def limits(deps: Deps) -> saga.Limits:
+    return saga.Limits(timedelta(seconds=deps.settings.store_reply_timeout_s),
+                       deps.settings.store_attempts)
+
+
+def begin(discovered: DiscoveryCompleted, steps: list[StoreStep], deps: Deps) -> None:
+    """Record the saga and send ``prepare`` to every store of the plan."""
+    decision = saga.start(tuple(step.store for step in steps), deps.now())
+    command = {
+        "customer_code": discovered.customer_code,
+        "holdings": [h.model_dump(mode="json") for h in discovered.holdings],
+        "corrections": discovered.details.corrections,
+        "steps": {step.store.value: {"change": step.action.value,
+                                     "categories": [c.value for c in step.categories]}
+                  for step in steps},
+    }
+    deps.db.execute(insert(fulfilments).values(
+        reference=discovered.reference, right=discovered.right.value, awaiting=[],
+        outcomes=[], export_refs=[], state=decision.saga.phase.value,
+        saga=saga.to_json(decision.saga), command=command,
+        due_at=decision.saga.due_at(limits(deps)), version=1, updated_at=deps.now()))
+    row = _load(deps, discovered.reference)
+    assert row is not None
+    _send(deps, row, decision.sends)
+
+
+def on_result(result: StoreResult, deps: Deps) -> None:
+    row = _load(deps, result.reference)
+    if row is None or row.saga is None:
+        return
+    current = saga.from_json(row.saga)
+    decision = saga.on_reply(current, result.store, result.action, result.ok, result.error,
+                             deps.now())
+    if decision is None:
+        return
+    if (decision.saga.phase is saga.Phase.COMMIT and current.phase is saga.Phase.PREPARE
+            and is_withdrawn(deps.db, withdrawals, result.reference)):
+        decision = saga.fail(current, WITHDRAWN, deps.now())
+    outcomes = row.outcomes
+    if result.action is StoreAction.COMMIT and result.ok:
+        outcomes = outcomes + [{**o.model_dump(mode="json"), "store": result.store.value}
+                               for o in result.outcomes]
+    _apply(deps, row, decision, outcomes=outcomes)
+
+
+def on_tick(row: Row[Any], now: datetime, deps: Deps) -> None:
+    decision = saga.on_tick(saga.from_json(row.saga), now, limits(deps))
+    if decision is not None:
+        _apply(deps, row, decision)
+
+
+def overdue(deps: Deps, now: datetime) -> list[Row[Any]]:
+    t = fulfilments.c
+    query = select(fulfilments).where(t.due_at.is_not(None), t.due_at <= now)
+    return list(deps.db.execute(query.order_by(t.due_at)).all())
+
+
+def _apply(deps: Deps, row: Row[Any], decision: saga.Decision, **values: Any) -> None:
+    state = decision.saga
+    finished = state.over
+    save_versioned(deps.db, fulfilments, row, deps.now(), state=state.phase.value,
+                   saga=saga.to_json(state), due_at=state.due_at(limits(deps)),
+                   **({"command": None} if finished else {}), **values)
+    _send(deps, row, decision.sends)
+    if state.phase is saga.Phase.COMPLETED:
+        deps.publish(FulfilmentCompleted(
+            reference=row.reference, right=Right(row.right),
+            outcomes=[CategoryOutcome.model_validate(o)
+                      for o in values.get("outcomes", row.outcomes)],
+        ), subject=row.reference)
+    elif state.phase is saga.Phase.FAILED:
+        deps.publish(FulfilmentFailed(
+            reference=row.reference, right=Right(row.right), reason=state.reason()[:500],
+            compensated=list(state.compensated),
+            not_restored=[s for s in state.stores if s not in state.compensated],
+        ), subject=row.reference)
+
+
+def _send(deps: Deps, row: Row[Any], sends: tuple[saga.Send, ...]) -> None:
+    """Publish one signed command per decision; a re-send has the same command id."""
+    template = row.command
+    if not sends or template is None:
+        return
+    for send in sends:
+        step = template["steps"][send.store.value]
+        deps.publish(StoreCommand(
+            command_id=f"{row.reference}:{send.action.value}:{send.store.value}",
+            reference=row.reference, store=send.store, action=send.action,
+            change=StoreAction(step["change"]), customer_code=template["customer_code"],
+            holdings=template["holdings"], categories=step["categories"],
+            corrections=template["corrections"],
+        ), subject=row.reference)
+
+
+def _load(deps: Deps, reference: str) -> Row[Any] | None:
+    query = select(fulfilments).where(fulfilments.c.reference == reference)
+    return deps.db.execute(query).first()
