@@ -18,6 +18,8 @@ class NotificationKind(StrEnum):
     WITHDRAWAL_CONFIRMED = "withdrawal_confirmed"
     IDENTITY_NOT_VERIFIED = "identity_not_verified"
     OUTCOME = "outcome"
+    PACKAGE_CODE = "package_code"
+    RECIPIENT_NOTICE = "recipient_notice"
     FAILURE = "failure"
 
 

@@ -11,8 +11,9 @@ from contracts.identity import DocumentReminderDue, DocumentRequested, IdentityR
 from contracts.intake import RequestRegistered
 from contracts.notification import Medium, NotificationKind, NotificationSent
 from contracts.status import RequestWithdrawn
-from contracts.vocabulary import Action, Category, Right, Store
-from services.notification import wording
+from contracts.vocabulary import Action, Category, Channel, Right, Store
+from services.access_package.pdf import letter_pdf
+from services.notification import notices, packages, wording
 from services.notification.rendering import render
 from services.notification.sms import sms_parts
 from services.notification.tables import outbound_messages, recipients, withdrawals
@@ -48,15 +49,64 @@ def identity_not_verified(event: IdentityRejected, deps: Deps) -> None:
 
 
 def answer(event: FulfilmentCompleted, deps: Deps) -> None:
+    """The outcome by SMS and letter; for access, the package and its code by SMS first."""
+    recipient = _recipient(deps, event.reference)
     lines = [{
         "category_fr": wording.CATEGORIES[Category(o.category)],
         "store_fr": wording.STORES[Store(o.store)],
+        "action": o.action.value,
         "action_fr": wording.ACTIONS[Action(o.action)],
         "records": o.records, "reason": o.reason,
         "kept_until": o.kept_until.strftime("%d/%m/%Y") if o.kept_until else None,
     } for o in event.outcomes]
-    _send(deps, _recipient(deps, event.reference), K.OUTCOME,
-          {"outcomes": lines, "package_ref": event.package_ref}, letter=True)
+    package = None
+    if (event.right is Right.ACCESS and event.package_ref
+            and not is_withdrawn(deps.db, withdrawals, recipient.reference)):
+        package = _package(deps, recipient, event)
+    _send(deps, recipient, K.OUTCOME,
+          {"outcomes": lines, "package_ref": event.package_ref, "package": package},
+          letter=True)
+    _notify_recipients(deps, recipient, event)
+
+
+def _notify_recipients(deps: Deps, recipient: Row[Any], event: FulfilmentCompleted) -> None:
+    """Each partner and sub-processor told once of the changes it must carry over (sent
+    even after a withdrawal: the stores have changed)."""
+    for notified, changed in notices.notices(event.right, event.outcomes):
+        if _sent(deps, recipient.reference, K.RECIPIENT_NOTICE, Medium.EMAIL, notified.address):
+            continue
+        lines = [{"category_fr": wording.CATEGORIES[Category(o.category)],
+                  "store_fr": wording.STORES[Store(o.store)],
+                  "action_fr": wording.ACTIONS[Action(o.action)],
+                  "kept_until": o.kept_until.strftime("%d/%m/%Y") if o.kept_until else None}
+                 for o in changed]
+        body = render(K.RECIPIENT_NOTICE.value, "email", **_context(recipient),
+                      recipient_name=notified.name, msisdn=recipient.msisdn, lines=lines)
+        deps.db.execute(insert(outbound_messages).values(
+            reference=recipient.reference, kind=K.RECIPIENT_NOTICE.value,
+            medium=Medium.EMAIL.value, recipient=notified.address, body=body, parts=1,
+            created_at=deps.now()))
+        deps.publish(NotificationSent(reference=recipient.reference, kind=K.RECIPIENT_NOTICE,
+                                      medium=Medium.EMAIL, parts=1),
+                     subject=recipient.reference)
+
+
+def _package(deps: Deps, recipient: Row[Any], event: FulfilmentCompleted) -> dict[str, str]:
+    """Build the package and send its code once: a redelivery finds the code sent and only
+    reads the package's expiry."""
+    if _sent(deps, recipient.reference, K.PACKAGE_CODE, Medium.SMS):
+        return {"expires_on": packages.expiry_of(deps.settings, recipient.reference)}
+    issued = packages.issue(deps.settings, recipient.reference, event.package_ref or "",
+                            now=deps.now(), postal=recipient.channel == Channel.POSTAL.value,
+                            categories=[o.category for o in event.outcomes])
+    context = _context(recipient) | {"code": issued.code, "expires_on": issued.expires_on}
+    sms = render(K.PACKAGE_CODE.value, "sms", **context)
+    _deliver(deps, recipient, K.PACKAGE_CODE, Medium.SMS, sms, sms_parts(sms))
+    deps.publish(NotificationSent(reference=recipient.reference, kind=K.PACKAGE_CODE,
+                                  medium=Medium.SMS, parts=sms_parts(sms)),
+                 subject=recipient.reference)
+    packages.discard_exports(deps.settings, event.package_ref or "")
+    return {"expires_on": issued.expires_on}
 
 
 def confirm_withdrawal(event: RequestWithdrawn, deps: Deps) -> None:
@@ -77,34 +127,59 @@ def _send(deps: Deps, recipient: Row[Any], kind: NotificationKind, extra: dict[s
     if kind is not K.WITHDRAWAL_CONFIRMED and is_withdrawn(deps.db, withdrawals,
                                                            recipient.reference):
         return
-    context = {
-        "reference": recipient.reference,
-        "right_fr": wording.RIGHTS[Right(recipient.right)],
-        "due_on": recipient.due_on.strftime("%d/%m/%Y"),
-        "received_on": recipient.received_at.strftime("%d/%m/%Y"),
-        **extra,
-    }
+    context = _context(recipient) | extra
     sms = render(kind.value, "sms", **context)
     if not _deliver(deps, recipient, kind, Medium.SMS, sms, sms_parts(sms)):
         return
     if letter:
-        _deliver(deps, recipient, kind, Medium.LETTER, render(kind.value, "letter", **context), 1)
+        body = render(kind.value, "letter", **context)
+        document = None
+        if recipient.channel == Channel.POSTAL.value:
+            document = _post_pdf(deps, recipient.reference, kind, body)
+        _deliver(deps, recipient, kind, Medium.LETTER, body, 1, document)
     deps.publish(NotificationSent(reference=recipient.reference, kind=kind, medium=Medium.SMS,
                                   parts=sms_parts(sms)), subject=recipient.reference)
 
 
-def _deliver(deps: Deps, recipient: Row[Any], kind: NotificationKind, medium: Medium,
-             body: str, parts: int) -> bool:
-    """Hand the message to the gateway once; False if it was already sent."""
+def _context(recipient: Row[Any]) -> dict[str, Any]:
+    return {
+        "reference": recipient.reference,
+        "right_fr": wording.RIGHTS[Right(recipient.right)],
+        "due_on": recipient.due_on.strftime("%d/%m/%Y"),
+        "received_on": recipient.received_at.strftime("%d/%m/%Y"),
+    }
+
+
+def _post_pdf(deps: Deps, reference: str, kind: NotificationKind, body: str) -> str:
+    """The letter as the simulated post gateway prints it: ``post/<reference>/<kind>.pdf``
+    under the data directory (rewritten whole if a retry renders it again)."""
+    relative = f"post/{reference}/{kind.value}.pdf"
+    path = deps.settings.data_dir / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    partial.write_bytes(letter_pdf(body, f"Orange Mali - {reference}"))
+    partial.replace(path)
+    return relative
+
+
+def _sent(deps: Deps, reference: str, kind: NotificationKind, medium: Medium,
+          address: str | None = None) -> bool:
     t = outbound_messages.c
-    already = deps.db.execute(select(t.id).where(
-        t.reference == recipient.reference, t.kind == kind.value, t.medium == medium.value
-    )).first()
-    if already is not None:
+    query = select(t.id).where(t.reference == reference, t.kind == kind.value,
+                               t.medium == medium.value)
+    if address is not None:
+        query = query.where(t.recipient == address)
+    return deps.db.execute(query).first() is not None
+
+
+def _deliver(deps: Deps, recipient: Row[Any], kind: NotificationKind, medium: Medium,
+             body: str, parts: int, document: str | None = None) -> bool:
+    """Hand the message to the gateway once; False if it was already sent."""
+    if _sent(deps, recipient.reference, kind, medium):
         return False
     address = recipient.msisdn if medium is Medium.SMS else f"courrier:{recipient.reference}"
     deps.db.execute(insert(outbound_messages).values(
         reference=recipient.reference, kind=kind.value, medium=medium.value,
-        recipient=address, body=body, parts=parts, created_at=deps.now(),
+        recipient=address, body=body, parts=parts, created_at=deps.now(), document=document,
     ))
     return True

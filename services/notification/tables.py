@@ -29,7 +29,9 @@ outbound_messages = Table(
     Column("body", Text, nullable=False),
     Column("parts", Integer, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
-    UniqueConstraint("reference", "kind", "medium", name="uq_outbound_once_per_kind"),
+    Column("document", String(200)),
+    UniqueConstraint("reference", "kind", "medium", "recipient",
+                     name="uq_outbound_once_per_kind"),
 )
 
 withdrawals = withdrawals_table(metadata)

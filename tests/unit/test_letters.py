@@ -1,0 +1,62 @@
+"""The final letter (rulebook §2.7): per category what was done; for what is kept or refused,
+why and until when; the package and its expiry for access; always the APDP. Postal: PDF."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from services.access_package.pdf import letter_pdf
+from services.notification.rendering import render
+from services.notification.sms import sms_parts
+
+BASE = {"reference": "DSR-2026-000042", "right_fr": "suppression", "due_on": "02/12/2026",
+        "received_on": "02/11/2026", "package_ref": None, "package": None}
+
+
+def line(action: str, action_fr: str, reason: str | None = None,
+         kept_until: str | None = None) -> dict[str, object]:
+    return {"category_fr": "données de connexion et d'usage", "store_fr": "trafic",
+            "action": action, "action_fr": action_fr, "records": 12, "reason": reason,
+            "kept_until": kept_until}
+
+
+def test_the_letter_says_what_is_kept_why_and_until_when() -> None:
+    letter = render("outcome", "letter", **BASE, outcomes=[
+        line("erase", "supprimées"),
+        line("retain", "conservées", "données de trafic conservées 12 mois après l'événement",
+             "05/10/2027"),
+        line("retain", "conservées", "conservées tant que la dette est en cours de recouvrement"),
+        line("refuse", "demande refusée"),
+    ])
+    kept = letter.split("Ce que nous conservons ou refusons, pourquoi et jusqu'à quand :")[1]
+    assert "12 mois après l'événement ; jusqu'au 05/10/2027." in kept
+    assert "recouvrement ; jusqu'à la fin de ce motif" in kept
+    assert "obligation légale ; pour la durée de conservation" in kept  # refused, no reason
+    assert kept.count("\n  - ") == 3  # the erased line is not among them
+    assert letter.rstrip().endswith("Le Service clients d'Orange Mali")
+    assert "Autorité de Protection des Données à caractère Personnel (APDP)" in letter
+
+
+def test_the_access_letter_names_the_package_and_its_expiry() -> None:
+    letter = render("outcome", "letter", **{**BASE, "right_fr": "droit d'accès",
+                                           "package_ref": "exports/DSR-2026-000042",
+                                           "package": {"expires_on": "28/12/2026"}},
+                    outcomes=[line("export", "copie communiquée")])
+    assert "disponible jusqu'au 28/12/2026" in letter and "SMS" in letter
+    assert "Ce que nous conservons" not in letter
+
+
+def test_the_code_fits_one_sms() -> None:
+    sms = render("package_code", "sms", **BASE, code="K7M2-9QXD-4RTP", expires_on="28/12/2026")
+    assert "K7M2-9QXD-4RTP" in sms and "28/12/2026" in sms
+    assert sms_parts(sms) == 1 and len(sms) <= 160
+
+
+def test_a_letter_as_pdf_keeps_its_words() -> None:
+    letter = render("outcome", "letter", **BASE, outcomes=[line("erase", "supprimées")])
+    pdf = letter_pdf(letter, "Orange Mali - DSR-2026-000042")
+    assert pdf.startswith(b"%PDF")
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "DSR-2026-000042" in text and "supprimées" in text and "(APDP)" in text
