@@ -62,7 +62,7 @@ def seed_at_scale(settings: Settings, subscribers: int, cdr_rows: int,
         per = math.ceil(max(cdr_rows - heavy, 0) / max(ordinary, 1))
         return load_population(settings, replace(population, cdr_per_subscriber=per), console,
                                prefix)
-    url = settings.database_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    url = (settings.database_dsn or "").replace("postgresql+psycopg://", "postgresql://", 1)
     schemas = {store: prefix + store for store in STORES}
     for store, schema in schemas.items():
         create_service_engine(schema, settings, worker(store).tables).dispose()

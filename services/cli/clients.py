@@ -13,7 +13,9 @@ from typing import Protocol
 
 from contracts.envelope import CONTENT_TYPE, EVENTS_EXCHANGE, CloudEvent
 from contracts.status import StatusQuery, StatusReply
+from services.runtime.amqp.connection import broker_url, kombu_options
 from services.runtime.memory_bus import EmbeddedBus
+from services.runtime.settings import Settings
 
 CLI_SOURCE = "urn:dsr:cli"
 
@@ -58,11 +60,21 @@ class EmbeddedClient:
 
 
 class KombuClient:
-    """A short-lived RabbitMQ client: confirmed publish, and request/reply for status."""
+    """A short-lived RabbitMQ client: confirmed publish, and request/reply for status.
 
-    def __init__(self, url: str, timeout_s: float = 10.0) -> None:
+    It declares nothing but its own reply queue (``dsr.cli.*``): its broker user (the call
+    centre's, the back office's, the clock's) may not configure the exchanges.
+    """
+
+    def __init__(self, url: str, timeout_s: float = 10.0,
+                 options: dict[str, object] | None = None) -> None:
         self._url = url
         self._timeout_s = timeout_s
+        self._options = options or {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> KombuClient:
+        return cls(broker_url(settings), options=kombu_options(settings))
 
     def publish(self, event: CloudEvent) -> None:
         from kombu.connection import Connection
@@ -70,8 +82,9 @@ class KombuClient:
         from kombu.messaging import Producer
 
         exchange = Exchange(EVENTS_EXCHANGE, type="topic", durable=True)
-        with Connection(self._url, transport_options={"confirm_publish": True}) as conn:
-            producer = Producer(conn.default_channel, exchange=exchange)
+        with Connection(self._url, transport_options={"confirm_publish": True},
+                        **self._options) as conn:
+            producer = Producer(conn.default_channel, exchange=exchange, auto_declare=False)
             producer.publish(event.to_json(), routing_key=event.type, content_type=CONTENT_TYPE,
                              content_encoding="binary", delivery_mode=2, retry=True,
                              retry_policy={"max_retries": 5, "interval_start": 0.5})
@@ -84,7 +97,7 @@ class KombuClient:
         query = status_query(reference)
         correlation = str(uuid.uuid4())
         replies: list[StatusReply] = []
-        with Connection(self._url) as conn:
+        with Connection(self._url, **self._options) as conn:
             channel = conn.default_channel
             reply_queue = Queue(f"dsr.cli.{correlation}", exclusive=True, auto_delete=True,
                                 durable=False)
@@ -97,7 +110,8 @@ class KombuClient:
 
             with Consumer(channel, queues=[reply_queue], callbacks=[on_reply],
                           accept=[CONTENT_TYPE, "application/json"], no_ack=False):
-                Producer(channel, exchange=Exchange(EVENTS_EXCHANGE, type="topic")).publish(
+                Producer(channel, exchange=Exchange(EVENTS_EXCHANGE, type="topic"),
+                         auto_declare=False).publish(
                     query.to_json(), routing_key=query.type, content_type=CONTENT_TYPE,
                     content_encoding="binary", reply_to=reply_queue.name,
                     correlation_id=correlation, declare=[reply_queue])

@@ -17,6 +17,7 @@ from kombu.entity import Queue
 from kombu.messaging import Producer
 
 from contracts.envelope import CONTENT_TYPE
+from services.runtime.amqp.connection import broker_url, kombu_options
 from services.runtime.delivery import (
     ATTEMPT_HEADER,
     ERROR_HEADER,
@@ -24,6 +25,7 @@ from services.runtime.delivery import (
     ORIGIN_ROUTING_KEY_HEADER,
 )
 from services.runtime.routing import Worker
+from services.runtime.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -69,16 +71,21 @@ def _parse(position: int, headers: dict[str, Any], body: bytes) -> DeadLetter:
 class DeadLetterQueues:
     """kombu, like the other short-lived tools (docs/decisions/0001-amqp-libraries.md)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, options: dict[str, object] | None = None) -> None:
         self._url = url
+        self._options = options or {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DeadLetterQueues:
+        return cls(broker_url(settings), kombu_options(settings))
 
     def depths(self, workers: list[Worker]) -> dict[str, int]:
-        with Connection(self._url) as conn:
+        with Connection(self._url, **self._options) as conn:
             return {w.name: _queue(conn, w).queue_declare(passive=True).message_count
                     for w in workers}
 
     def browse(self, worker: Worker, limit: int = 50) -> list[DeadLetter]:
-        with Connection(self._url) as conn:
+        with Connection(self._url, **self._options) as conn:
             queue, found = _queue(conn, worker), []
             for position in range(1, limit + 1):
                 message = queue.get(no_ack=False)
@@ -90,7 +97,8 @@ class DeadLetterQueues:
     def redrive(self, worker: Worker, event_ids: set[str] | None) -> int:
         """Send back the chosen messages (all when ``event_ids`` is None); return how many."""
         moved = 0
-        with Connection(self._url, transport_options={"confirm_publish": True}) as conn:
+        with Connection(self._url, transport_options={"confirm_publish": True},
+                        **self._options) as conn:
             queue = _queue(conn, worker)
             producer = Producer(conn.default_channel)
             for _ in range(queue.queue_declare(passive=True).message_count):

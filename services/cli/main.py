@@ -18,8 +18,10 @@ from services.bootstrap import bootstrap
 from services.cli import follow_ups, operations, tables
 from services.cli.audit import audit, register
 from services.cli.clients import CLI_SOURCE, BusClient, EmbeddedClient, KombuClient
-from services.cli.definitions import DEFINITIONS_PATH, definitions_json
+from services.cli.definitions import DEFINITIONS_PATH, definitions_json, grants
+from services.cli.package import package
 from services.runtime import health
+from services.runtime.amqp.permissions import passwords_from_environment
 from services.runtime.settings import Settings
 from services.workers import ALL
 
@@ -28,7 +30,7 @@ console = Console()
 
 def _client(settings: Settings) -> BusClient:
     if settings.amqp_url:
-        return KombuClient(settings.amqp_url)
+        return KombuClient.from_settings(settings)
     return EmbeddedClient(bootstrap(settings, configure_logs=False).embedded_bus())
 
 
@@ -61,13 +63,13 @@ def run(names: tuple[str, ...], with_clock: bool) -> None:
     app = bootstrap(settings, names=names or ALL)
     runner = app.amqp_runner()
     if settings.health_port:
-        operations.register_metrics(app, settings.amqp_url)
+        operations.register_metrics(app, settings)
         health.serve(settings.health_port, runner.connected.is_set,
                      health.database_probe(list(app.processors.values())))
     stop = threading.Event()
     if with_clock:
         ticker = threading.Thread(target=follow_ups.run_clock, daemon=True, name="clock",
-                                  args=(KombuClient(settings.amqp_url), settings.tick_s, stop))
+                                  args=(KombuClient.from_settings(settings), settings.tick_s, stop))
         ticker.start()
 
     def shutdown(*_: object) -> None:
@@ -223,9 +225,23 @@ def status(reference: str) -> None:
 @main.command()
 @click.option("--output", type=click.Path(dir_okay=False), default=DEFINITIONS_PATH,
               show_default=True)
-def topology(output: str) -> None:
-    """Write the RabbitMQ definitions (exchanges, queues, bindings) the workers declare."""
-    Path(output).write_text(definitions_json(Settings()))
+@click.option("--with-passwords", is_flag=True,
+              help="Hash each user's password from DSR_BROKER_PASSWORD_<USER> or the file "
+                   "amqp-<user> in --passwords-dir (deployment only: never into the repo).")
+@click.option("--passwords-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Where the password files are, e.g. /run/secrets.")
+def topology(output: str, with_passwords: bool, passwords_dir: Path | None) -> None:
+    """Write the RabbitMQ definitions: the workers' topology and one user per service."""
+    passwords = None
+    if with_passwords:
+        if Path(output).resolve() == Path(DEFINITIONS_PATH).resolve():
+            raise click.UsageError("password hashes do not go into the repository: "
+                                   "choose another --output")
+        passwords = passwords_from_environment(passwords_dir)
+        missing = [g.user for g in grants() if passwords(g) is None]
+        if missing:
+            console.print(f"[yellow]no password for {', '.join(missing)}: they cannot log in")
+    Path(output).write_text(definitions_json(Settings(), passwords))
     console.print(f"wrote {output}")
 
 
@@ -233,6 +249,7 @@ main.add_command(operations.dlq)
 main.add_command(audit)
 main.add_command(register)
 main.add_command(operations.stuck)
+main.add_command(package)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ def _queues() -> DeadLetterQueues:
     settings = Settings()
     if not settings.amqp_url:
         raise click.UsageError("dead-letter queues live in RabbitMQ: set DSR_AMQP_URL")
-    return DeadLetterQueues(settings.amqp_url)
+    return DeadLetterQueues.from_settings(settings)
 
 
 @click.group()
@@ -104,9 +104,10 @@ def stuck(older_than: str) -> None:
     console.print(table)
 
 
-def register_metrics(app: App, amqp_url: str) -> None:
+def register_metrics(app: App, settings: Settings) -> None:
     """Gauges read at scrape time: the registry (where intake runs) and dead letters."""
     if "intake" in app.processors:
         REGISTRY.register(RegistryCollector(registry_figures(app.engine("intake"))))
     running = [p.worker for p in app.processors.values()]
-    REGISTRY.register(DeadLetterCollector(lambda: DeadLetterQueues(amqp_url).depths(running)))
+    queues = DeadLetterQueues.from_settings(settings)
+    REGISTRY.register(DeadLetterCollector(lambda: queues.depths(running)))

@@ -76,8 +76,8 @@ def service_metadata() -> MetaData:
 
 def create_service_engine(service: str, settings: Settings, metadata: MetaData) -> Engine:
     """Build the engine for ``service`` and make sure its tables exist."""
-    if settings.database_url:
-        engine = _postgres_engine(service, settings.database_url)
+    if settings.database_dsn:
+        engine = _postgres_engine(service, settings.database_dsn)
     else:
         engine = _sqlite_engine(service, settings)
     metadata.create_all(engine)

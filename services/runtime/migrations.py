@@ -79,9 +79,9 @@ def alembic_config(service: str, connection: Connection | None = None) -> Config
 def migration_engine(service: str, settings: Settings, database: str | None = None) -> Engine:
     """An engine whose default schema is the service's own (PostgreSQL ``search_path``)."""
     name = database or service
-    if not settings.database_url:
+    if not settings.database_dsn:
         return _sqlite_engine(name, settings)
-    url = settings.database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    url = settings.database_dsn.replace("postgresql://", "postgresql+psycopg://", 1)
     with create_engine(url, poolclass=NullPool).begin() as conn:
         conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{name}"'))
     return create_engine(url, poolclass=NullPool,

@@ -106,6 +106,7 @@ class Processor:
                 return Done(duplicate=True)
             deps = self._deps(uow, event)
             route.handler(message, deps)
+            self._check_publications(deps)
             return Done(uow.commit(self.worker.name, event.id, deps.outbox))
 
     def _answer(self, route: Route, event: CloudEvent, message: Message) -> Outcome:
@@ -134,7 +135,16 @@ class Processor:
                 return Done(duplicate=True)
             deps = self._deps(uow, event)
             self.worker.on_invalid(data if isinstance(data, dict) else None, problems, deps)
+            self._check_publications(deps)
             return Done(uow.commit(self.worker.name, message_id, deps.outbox))
+
+    def _check_publications(self, deps: Deps) -> None:
+        """Refuse (roll back, dead-letter) what the worker's broker user may not publish."""
+        for outgoing in deps.outbox:
+            if not self.worker.may_publish(outgoing.exchange, outgoing.routing_key):
+                raise Reject(f"worker {self.worker.name!r} may not publish "
+                             f"{outgoing.routing_key!r} on {outgoing.exchange!r}; declare it in "
+                             "services/publications.py")
 
     def _deps(self, uow: UnitOfWork, event: CloudEvent | None) -> Deps:
         return Deps(db=uow.db, clock=self._clock, settings=self._settings,

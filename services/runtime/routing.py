@@ -38,11 +38,30 @@ def on(message: type[Message], handler: Handler, *, replies: bool = False) -> Ro
 
 
 @dataclass(frozen=True)
+class Publication:
+    """Messages a worker may publish: a topic ``pattern`` of types on ``exchange``."""
+
+    exchange: str
+    pattern: str
+
+    def allows(self, exchange: str, routing_key: str) -> bool:
+        return exchange == self.exchange and topic_matches(self.pattern, routing_key)
+
+
+def publishes(*messages: type[Message]) -> tuple[Publication, ...]:
+    """The exact types of ``messages``, each on its own exchange."""
+    return tuple(Publication(m.exchange, m.message_type) for m in messages)
+
+
+@dataclass(frozen=True)
 class Worker:
     """One worker (or store service): its name, its routes and its own tables.
 
     ``on_invalid`` lets a worker answer a message it cannot parse (intake publishes
     ``intake.request.rejected.v1``); without it such a message is dead-lettered.
+    ``publishes`` is what its handlers may publish (``services/publications.py``): the
+    broker user of the worker may publish nothing else, and the processor dead-letters a
+    message whose handler tried. ``None`` (test workers) means undeclared and unchecked.
     """
 
     name: str
@@ -50,6 +69,7 @@ class Worker:
     tables: MetaData
     on_invalid: InvalidHandler | None = None
     bindings_extra: tuple[tuple[str, str], ...] = field(default=())
+    publishes: tuple[Publication, ...] | None = None
 
     @property
     def queue(self) -> str:
@@ -63,6 +83,10 @@ class Worker:
         """(exchange, binding key) pairs for the worker's queue."""
         pairs = [(r.exchange, r.binding) for r in self.routes]
         return list(dict.fromkeys([*pairs, *self.bindings_extra]))
+
+    def may_publish(self, exchange: str, routing_key: str) -> bool:
+        return self.publishes is None or any(p.allows(exchange, routing_key)
+                                             for p in self.publishes)
 
     def route_for(self, message_type: str) -> Route | None:
         return next((r for r in self.routes if topic_matches(r.binding, message_type)), None)

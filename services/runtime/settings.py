@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -14,7 +15,22 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DSR_", frozen=True)
 
     amqp_url: str | None = Field(default=None, description="RabbitMQ; unset runs in-process")
+    amqp_user: str | None = Field(default=None, description="overrides the URL's user")
+    amqp_password: SecretStr | None = Field(default=None, description="or DSR_AMQP_PASSWORD_FILE")
+    amqp_password_file: Path | None = None
+    amqp_declare: bool = Field(default=True, description="declare the topology on connect; "
+                               "false: only check it exists (users without configure)")
+    amqp_ca_file: Path | None = Field(default=None, description="amqps://: CA bundle to trust")
+    amqp_cert_file: Path | None = Field(default=None, description="amqps://: client cert")
+    amqp_key_file: Path | None = Field(default=None, description="amqps://: client key")
     database_url: str | None = Field(default=None, description="PostgreSQL; unset uses SQLite")
+    database_password_file: Path | None = Field(default=None,
+                                                description="overrides the URL's password")
+    database_sslmode: str | None = Field(default=None, description="libpq sslmode, e.g. "
+                                         "verify-full")
+    database_sslrootcert: Path | None = None
+    database_sslcert: Path | None = None
+    database_sslkey: Path | None = None
     data_dir: Path = Path("data")
     source: str = "urn:dsr"
 
@@ -31,12 +47,22 @@ class Settings(BaseSettings):
     document_reminder_days: int = Field(default=7, ge=1, description="rulebook §3.3 default")
     document_close_days_before_due: int = Field(default=3, ge=0,
                                                 description="rulebook §3.3 default")
+    store_reply_timeout_s: float = Field(
+        default=300.0, gt=0, description="a saga step without a store reply is re-sent after")
+    store_attempts: int = Field(default=3, ge=1,
+                                description="sends of one saga step before the store has failed")
     tick_s: float = Field(default=60.0, gt=0, description="how often `dsr clock` ticks")
     signing_key: SecretStr | None = Field(
         default=None, description="HMAC key for store commands; or DSR_SIGNING_KEY_FILE")
     signing_key_file: Path | None = None
     command_max_age_s: float = Field(default=86_400.0, gt=0,
                                      description="older signed commands are refused")
+    package_expiry_days: int = Field(default=30, ge=1,
+                                     description="rulebook §6 default: the access package expires")
+    package_pdf_max_rows: int = Field(
+        default=2_000, ge=0,
+        description="rows per category printed in a postal package's PDF; the rest stay in "
+                    "its JSON and HTML documents")
     health_port: int = Field(default=8400, ge=0, le=65535,
                              description="GET /health on 127.0.0.1; 0 disables it")
     log_level: str = "INFO"
@@ -51,9 +77,56 @@ class Settings(BaseSettings):
             return self.signing_key_file.read_bytes().strip()
         return _PROCESS_KEY
 
+    @property
+    def broker_url(self) -> str | None:
+        """``amqp_url`` with ``amqp_user`` and the password (env or file) put in it."""
+        if self.amqp_url is None:
+            return None
+        password = _secret(self.amqp_password, self.amqp_password_file)
+        if self.amqp_user is None and password is None:
+            return self.amqp_url
+        parts = urlsplit(self.amqp_url)
+        user = self.amqp_user if self.amqp_user is not None else unquote(parts.username or "")
+        if password is None:
+            password = unquote(parts.password or "")
+        host = parts.hostname or "localhost"
+        host = f"[{host}]" if ":" in host else host
+        netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{host}"
+        netloc += f":{parts.port}" if parts.port else ""
+        return urlunsplit(parts._replace(netloc=netloc))
+
+    @property
+    def database_dsn(self) -> str | None:
+        """``database_url`` with the password file and the TLS settings put in it."""
+        if self.database_url is None:
+            return None
+        parts = urlsplit(self.database_url)
+        password = _secret(None, self.database_password_file)
+        if password is not None:
+            host = parts.netloc.rpartition("@")[2]
+            user = quote(unquote(parts.username or ""), safe="")
+            parts = parts._replace(netloc=f"{user}:{quote(password, safe='')}@{host}")
+        query = dict(parse_qsl(parts.query))
+        for key, value in (("sslmode", self.database_sslmode),
+                           ("sslrootcert", self.database_sslrootcert),
+                           ("sslcert", self.database_sslcert),
+                           ("sslkey", self.database_sslkey)):
+            if value is not None:
+                query[key] = str(value)
+        return urlunsplit(parts._replace(query=urlencode(query)))
+
     def retry_delay_ms(self, attempt: int) -> int:
         """Backoff for the given 1-based attempt, capped at the longest tier."""
         return self.retry_delays_ms[min(attempt, len(self.retry_delays_ms)) - 1]
 
 
 _PROCESS_KEY = secrets.token_bytes(32)
+
+
+def _secret(value: SecretStr | None, file: Path | None) -> str | None:
+    """A secret from the environment, else from a file (a Docker or Kubernetes secret)."""
+    if value is not None:
+        return value.get_secret_value()
+    if file is not None:
+        return file.read_text().strip()
+    return None

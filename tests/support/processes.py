@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -14,13 +15,21 @@ import pika.exceptions
 
 from services.workers import ALL
 
+RETRY_DELAYS_MS = (100, 300, 1000, 2000)
+
 
 class WorkerProcesses:
+    """``credentials``: worker -> (broker user, password); such a worker connects as that
+    user and only checks the topology (``DSR_AMQP_DECLARE=false``), which the test's
+    administrator connection (``amqp_url``) must have declared."""
+
     def __init__(self, amqp_url: str, data_dir: Path, names: tuple[str, ...] = ALL,
-                 database_url: str | None = None) -> None:
+                 database_url: str | None = None,
+                 credentials: dict[str, tuple[str, str]] | None = None) -> None:
+        self._credentials = credentials or {}
         self._env = {**os.environ, "DSR_AMQP_URL": amqp_url, "DSR_DATA_DIR": str(data_dir),
                      "DSR_LOG_LEVEL": "WARNING", "DSR_HEALTH_PORT": "0",
-                     "DSR_RETRY_DELAYS_MS": "[100,300,1000,2000]",
+                     "DSR_RETRY_DELAYS_MS": json.dumps(list(RETRY_DELAYS_MS)),
                      "DSR_SIGNING_KEY": "test-deployment-key-not-a-secret"}
         self._env.pop("DSR_DATABASE_URL", None)
         if database_url:
@@ -33,9 +42,15 @@ class WorkerProcesses:
 
     def start(self, name: str) -> None:
         log = (self._logs / f"{name}.log").open("ab")
+        env = dict(self._env)
+        for key in ("DSR_AMQP_USER", "DSR_AMQP_PASSWORD", "DSR_AMQP_PASSWORD_FILE"):
+            env.pop(key, None)
+        if name in self._credentials:
+            user, password = self._credentials[name]
+            env.update(DSR_AMQP_USER=user, DSR_AMQP_PASSWORD=password, DSR_AMQP_DECLARE="false")
         self.running[name] = subprocess.Popen(
             [sys.executable, "-m", "services.cli.main", "run", "--no-clock", "--worker", name],
-            env=self._env, stdout=log, stderr=log)
+            env=env, stdout=log, stderr=log)
 
     def start_all(self, timeout_s: float = 60) -> None:
         """Start every worker and wait until each consumes its queue."""

@@ -14,6 +14,7 @@ import structlog
 from pika.exceptions import AMQPError
 
 from services.runtime.amqp import topology
+from services.runtime.amqp.connection import pika_parameters
 from services.runtime.amqp.session import AmqpSession
 from services.runtime.processor import Processor
 from services.runtime.settings import Settings
@@ -21,22 +22,18 @@ from services.runtime.settings import Settings
 log = structlog.get_logger()
 
 
-def connection_parameters(url: str) -> pika.URLParameters:
-    params = pika.URLParameters(url)
-    params.heartbeat = 30
-    params.blocked_connection_timeout = 60
-    params.connection_attempts = 1
-    return params
-
-
 def declare_topology(settings: Settings, processors: list[Processor]) -> None:
-    assert settings.amqp_url, "DSR_AMQP_URL is not set"
-    connection = pika.BlockingConnection(connection_parameters(settings.amqp_url))
+    """Declare the workers' topology, or (``DSR_AMQP_DECLARE=false``) check that it exists."""
+    connection = pika.BlockingConnection(pika_parameters(settings))
     try:
         plan = topology.plan([p.worker for p in processors], settings)
-        topology.declare(connection.channel(), plan)
+        if settings.amqp_declare:
+            topology.declare(connection.channel(), plan)
+        else:
+            topology.check_declared(connection.channel(), plan)
     finally:
-        connection.close()
+        if connection.is_open:
+            connection.close()
 
 
 class AmqpRunner:
@@ -44,7 +41,7 @@ class AmqpRunner:
         assert settings.amqp_url, "DSR_AMQP_URL is not set"
         self._settings = settings
         self._processors = processors
-        self._params = connection_parameters(settings.amqp_url)
+        self._params = pika_parameters(settings)
         self._executors = {p.worker.name: ThreadPoolExecutor(1, thread_name_prefix=p.worker.name)
                            for p in processors}
         self._stop = threading.Event()

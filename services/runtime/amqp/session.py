@@ -20,7 +20,7 @@ from pika.spec import Basic, BasicProperties
 from contracts.envelope import CONTENT_TYPE
 from services.runtime.amqp.confirms import ConfirmTracker
 from services.runtime.amqp.outbox_relay import OutboxRelay
-from services.runtime.amqp.topology import DEAD_LETTER_EXCHANGE, retry_queue
+from services.runtime.amqp.topology import RUNTIME_EXCHANGE, dead_letter_key, retry_key
 from services.runtime.delivery import DeadLetter, Delivery, Done, Outcome, Retry
 from services.runtime.processor import Processor
 from services.runtime.settings import Settings
@@ -142,10 +142,11 @@ class AmqpSession:
                              lambda _ok: None, correlation_id=delivery.correlation_id)
             return
         if isinstance(outcome, Retry):
-            target = ("", retry_queue(processor.worker, outcome.delay_ms), delivery.retry_headers())
+            target = (RUNTIME_EXCHANGE, retry_key(processor.worker, outcome.delay_ms),
+                      delivery.retry_headers())
         else:
             assert isinstance(outcome, DeadLetter)
-            target = (DEAD_LETTER_EXCHANGE, processor.worker.name,
+            target = (RUNTIME_EXCHANGE, dead_letter_key(processor.worker),
                       delivery.dead_letter_headers(outcome.reason))
         exchange, routing_key, headers = target
         if not self.publish(exchange, routing_key, delivery.body,

@@ -3,6 +3,12 @@
 Per worker: a durable quorum queue with a delivery limit and a dead-letter exchange into the
 worker's dead-letter queue, and one delay queue per retry tier whose expired messages go back
 to the worker's queue. Retries wait in the broker, never unacked in a consumer's memory.
+
+The runtime sends its retry copies and dead letters through the topic exchange
+``dsr.runtime`` under keys that start with the worker's name, never through the default
+exchange: a worker's broker user then needs no write permission on the default exchange
+(which would let it put a message into any queue) and may, by its topic permission, reach
+only its own delay and dead-letter queues (``services/runtime/amqp/permissions.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from services.runtime.routing import Worker
 from services.runtime.settings import Settings
 
 DEAD_LETTER_EXCHANGE = "dsr.dlx"
+RUNTIME_EXCHANGE = "dsr.runtime"
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,16 @@ def retry_queue(worker: Worker, delay_ms: int) -> str:
     return f"{worker.queue}.retry.{delay_ms}"
 
 
+def retry_key(worker: Worker, delay_ms: int | str) -> str:
+    """Routing key on ``dsr.runtime`` of the worker's delay queue for ``delay_ms``."""
+    return f"{worker.name}.retry.{delay_ms}"
+
+
+def dead_letter_key(worker: Worker) -> str:
+    """Routing key on ``dsr.runtime`` of the worker's dead-letter queue."""
+    return f"{worker.name}.dead-letter"
+
+
 def plan(workers: Iterable[Worker], settings: Settings) -> Topology:
     queues: list[QueueSpec] = []
     bindings: list[tuple[str, str, str]] = []
@@ -49,15 +66,18 @@ def plan(workers: Iterable[Worker], settings: Settings) -> Topology:
         }))
         queues.append(QueueSpec(worker.dead_letter_queue, {"x-queue-type": "quorum"}))
         bindings.append((DEAD_LETTER_EXCHANGE, worker.dead_letter_queue, worker.name))
+        bindings.append((RUNTIME_EXCHANGE, worker.dead_letter_queue, dead_letter_key(worker)))
         for delay in sorted(set(settings.retry_delays_ms)):
             queues.append(QueueSpec(retry_queue(worker, delay), {
                 "x-message-ttl": delay,
                 "x-dead-letter-exchange": "",
                 "x-dead-letter-routing-key": worker.queue,
             }))
+            bindings.append((RUNTIME_EXCHANGE, retry_queue(worker, delay),
+                             retry_key(worker, delay)))
         bindings.extend((exchange, worker.queue, key) for exchange, key in worker.bindings())
     exchanges = ((EVENTS_EXCHANGE, "topic"), (COMMANDS_EXCHANGE, "topic"),
-                 (DEAD_LETTER_EXCHANGE, "direct"))
+                 (DEAD_LETTER_EXCHANGE, "direct"), (RUNTIME_EXCHANGE, "topic"))
     return Topology(exchanges, tuple(queues), tuple(bindings))
 
 
@@ -69,6 +89,19 @@ def declare(channel: Any, topology: Topology) -> None:
         channel.queue_declare(queue=queue.name, durable=True, arguments=queue.arguments)
     for exchange, queue_name, key in topology.bindings:
         channel.queue_bind(queue=queue_name, exchange=exchange, routing_key=key)
+
+
+def check_declared(channel: Any, topology: Topology) -> None:
+    """Passively check that the topology exists (``DSR_AMQP_DECLARE=false``).
+
+    A worker whose broker user may not configure anything relies on the topology imported
+    by an administrator (``infra/rabbitmq/definitions.json``); a missing exchange or queue
+    closes the channel with 404 NOT_FOUND, which names it.
+    """
+    for name, _kind in topology.exchanges:
+        channel.exchange_declare(exchange=name, passive=True)
+    for queue in topology.queues:
+        channel.queue_declare(queue=queue.name, passive=True)
 
 
 def to_definitions(topology: Topology, vhost: str = "/") -> dict[str, Any]:
