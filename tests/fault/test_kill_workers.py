@@ -6,13 +6,15 @@ from __future__ import annotations
 import os
 import random
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from contracts.vocabulary import Category, Right
 from services.bootstrap import bootstrap
+from services.notification.notices import NOTIFIED_RIGHTS
 from services.notification.tables import outbound_messages
 from services.workers import ALL
 from tests.conftest import embedded_settings
@@ -65,9 +67,14 @@ def test_killed_workers_lose_nothing_and_do_nothing_twice(amqp_url: str, tmp_pat
     assert states.count("completed") == REQUESTS
     with app.engine("notification").connect() as conn:
         t = outbound_messages.c
-        per_kind = conn.execute(select(t.kind, t.medium, func.count()).group_by(
-            t.kind, t.medium)).all()
-    assert {(kind, medium): count for kind, medium, count in per_kind} == {
-        ("acknowledgement", "sms"): REQUESTS, ("outcome", "sms"): REQUESTS,
-        ("outcome", "letter"): REQUESTS}
+        sent = conn.execute(select(t.reference, t.kind, t.medium, t.recipient)).all()
+    assert len(sent) == len(set(sent)), "a message went out twice"
+    per_kind = Counter((kind, medium) for _, kind, medium, _ in sent)
+    assert per_kind[("acknowledgement", "sms")] == REQUESTS
+    assert per_kind[("outcome", "sms")] == per_kind[("outcome", "letter")] == REQUESTS
+    rights = {r["reference"]: Right(r["right"]) for r in request_rows(app)}
+    assert per_kind[("package_code", "sms")] == list(rights.values()).count(Right.ACCESS)
+    noticed = {reference for reference, kind, _, _ in sent if kind == "recipient_notice"}
+    assert noticed, "recipients are told of changes"
+    assert all(rights[reference] in NOTIFIED_RIGHTS for reference in noticed)
     assert SUBJECTS  # the seeded population the requests were made against
