@@ -16,7 +16,7 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.envelope import COMMANDS_EXCHANGE, Message
-from contracts.vocabulary import Action, Category, Msisdn, Reference, Store
+from contracts.vocabulary import Action, Category, Msisdn, Purpose, Reference, Store
 
 
 class StoreAction(StrEnum):
@@ -58,6 +58,11 @@ class StoreCommand(Message):
     holdings: list[Holding] = Field(default_factory=list)
     categories: list[Category] = Field(default_factory=list, description="empty means all")
     corrections: dict[str, str] = Field(default_factory=dict)
+    purposes: list[Purpose] = Field(
+        default_factory=list, description="opt_out: the purposes whose processing stops")
+    statement: str | None = Field(
+        default=None, max_length=2000,
+        description="rectify: the customer's statement, recorded with a usage dispute")
     as_of: datetime | None = Field(default=None, description="identify: the receipt time")
     change: StoreAction | None = Field(
         default=None, description="prepare, commit: the change the saga carries out "

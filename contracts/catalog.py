@@ -23,6 +23,12 @@ from contracts.intake import (
     WithdrawalSubmitted,
 )
 from contracts.notification import NotificationSent
+from contracts.restriction import (
+    RestrictionLiftAnnounced,
+    RestrictionLifted,
+    RestrictionLiftNotified,
+    RestrictionLiftRequested,
+)
 from contracts.status import (
     ClockTicked,
     DeadlineBreached,
@@ -57,6 +63,10 @@ MESSAGES: tuple[type[Message], ...] = (
     FulfilmentCompleted,
     FulfilmentFailed,
     NotificationSent,
+    RestrictionLiftRequested,
+    RestrictionLiftAnnounced,
+    RestrictionLiftNotified,
+    RestrictionLifted,
     StoreCommand,
     StoreResult,
 )

@@ -8,7 +8,15 @@ from typing import ClassVar
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from contracts.envelope import Message
-from contracts.vocabulary import Category, Channel, DocumentKind, Msisdn, Reference, Right
+from contracts.vocabulary import (
+    Category,
+    Channel,
+    DocumentKind,
+    Msisdn,
+    Purpose,
+    Reference,
+    Right,
+)
 
 MAX_DOCUMENT_BYTES = 2_000_000
 
@@ -72,8 +80,10 @@ class RequestDetails(BaseModel):
     corrections: dict[str, str] = Field(
         default_factory=dict, description="rectification: field name -> new value"
     )
-    purposes: list[str] = Field(
-        default_factory=list, description="objection: the processing purposes objected to"
+    purposes: list[Purpose] = Field(
+        default_factory=list,
+        description="objection: the processing purposes objected to; empty means every "
+        "marketing purpose (an unknown purpose is rejected at intake)",
     )
     statement: str | None = Field(
         default=None, max_length=2000, description="the customer's own words"

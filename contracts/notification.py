@@ -20,6 +20,7 @@ class NotificationKind(StrEnum):
     OUTCOME = "outcome"
     PACKAGE_CODE = "package_code"
     RECIPIENT_NOTICE = "recipient_notice"
+    RESTRICTION_LIFT_NOTICE = "restriction_lift_notice"
     FAILURE = "failure"
 
 

@@ -36,6 +36,23 @@ class Category(StrEnum):
     LOCATION = "location"
 
 
+class Purpose(StrEnum):
+    """A processing purpose a customer may object to (rulebook §6 Objection)."""
+
+    DIRECT_MARKETING = "direct_marketing"
+    COMMERCIAL_EVENTS = "commercial_events"
+    TOMBOLAS = "tombolas"
+    MARKETING_SURVEYS = "marketing_surveys"
+    MARKETING_PROFILING = "marketing_profiling"
+    USAGE_ANALYTICS = "usage_analytics"
+    CUSTOMER_KNOWLEDGE_SURVEYS = "customer_knowledge_surveys"
+    FRAUD_PREVENTION = "fraud_prevention"
+    PLATFORM_SECURITY = "platform_security"
+    SAFETY_OF_PERSONS = "safety_of_persons"
+    CONTRACT_PERFORMANCE = "contract_performance"
+    LEGAL_OBLIGATION = "legal_obligation"
+
+
 class Store(StrEnum):
     CRM = "crm"
     BILLING = "billing"

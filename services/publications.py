@@ -33,6 +33,12 @@ from contracts.intake import (
     WithdrawalSubmitted,
 )
 from contracts.notification import NotificationSent
+from contracts.restriction import (
+    RestrictionLiftAnnounced,
+    RestrictionLifted,
+    RestrictionLiftNotified,
+    RestrictionLiftRequested,
+)
 from contracts.status import (
     ClockTicked,
     DeadlineBreached,
@@ -63,9 +69,10 @@ PUBLISHES: dict[str, tuple[Publication, ...]] = {
                             ReviewRequested, DocumentReminderDue),
                  _commands(Store.CRM.value, "identify")),
     "discovery": (*publishes(DiscoveryCompleted), _commands("*", "discover")),
-    "fulfilment": (*publishes(FulfilmentCompleted, FulfilmentFailed),
+    "fulfilment": (*publishes(FulfilmentCompleted, FulfilmentFailed, RestrictionLiftAnnounced,
+                              RestrictionLifted),
                    *(_commands("*", action.value) for action in FULFILMENT_ACTIONS)),
-    "notification": publishes(NotificationSent),
+    "notification": publishes(NotificationSent, RestrictionLiftNotified),
     "crm": (_results(Store.CRM),),
     "billing": (_results(Store.BILLING),),
     "cdr": (_results(Store.CDR),),
@@ -99,8 +106,9 @@ CLIENTS: tuple[Client, ...] = (
                                StatusQuery),
            observes=(StatusChanged.message_type, RequestRejected.message_type),
            asks_status=True),
-    Client("backoffice", "identity reviewers: `dsr review`", publishes=publishes(ReviewDecided),
-           asks_status=True),
+    Client("backoffice", "identity reviewers and the DPO's desk: `dsr review`, "
+           "`dsr restriction lift`",
+           publishes=publishes(ReviewDecided, RestrictionLiftRequested), asks_status=True),
     Client("clock", "`dsr clock`", publishes=publishes(ClockTicked)),
     Client("operator", "`dsr dlq list/show/redrive`: dead letters back to where they came from",
            publishes=(Publication(EVENTS_EXCHANGE, "#"), Publication(COMMANDS_EXCHANGE, "#")),

@@ -23,6 +23,12 @@ from contracts.identity import (
 )
 from contracts.intake import DocumentRegistered, RequestRegistered, WithdrawalSubmitted
 from contracts.notification import NotificationSent
+from contracts.restriction import (
+    RestrictionLiftAnnounced,
+    RestrictionLifted,
+    RestrictionLiftNotified,
+    RestrictionLiftRequested,
+)
 from contracts.status import (
     DeadlineBreached,
     DeadlineEscalated,
@@ -160,3 +166,24 @@ def on_store_result(result: StoreResult, deps: Deps) -> None:
     record(deps, result.reference,
            {"store": result.store.value, "action": result.action.value, "ok": result.ok,
             "categories": sorted(categories)}, create=False)
+
+
+def on_lift_requested(event: RestrictionLiftRequested, deps: Deps) -> None:
+    """That a lift was asked; who asked and why stay in fulfilment's record."""
+    record(deps, event.reference, {"restriction": "lift_requested"}, create=False)
+
+
+def on_lift_announced(event: RestrictionLiftAnnounced, deps: Deps) -> None:
+    record(deps, event.reference, {"restriction": "lift_announced", "lift_on": event.lift_on},
+           create=False)
+
+
+def on_lift_notified(event: RestrictionLiftNotified, deps: Deps) -> None:
+    record(deps, event.reference,
+           {"restriction": "lift_notified", "notified_at": event.notified_at}, create=False)
+
+
+def on_lifted(event: RestrictionLifted, deps: Deps) -> None:
+    record(deps, event.reference, {"restriction": "lifted", "outcomes": [
+        {"store": o.store.value, "category": o.category.value, "action": o.action.value,
+         "records": o.records} for o in event.outcomes]}, create=False)

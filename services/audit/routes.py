@@ -19,6 +19,12 @@ from contracts.identity import (
 )
 from contracts.intake import DocumentRegistered, RequestRegistered, WithdrawalSubmitted
 from contracts.notification import NotificationSent
+from contracts.restriction import (
+    RestrictionLiftAnnounced,
+    RestrictionLifted,
+    RestrictionLiftNotified,
+    RestrictionLiftRequested,
+)
 from contracts.status import DeadlineBreached, DeadlineEscalated, RequestWithdrawn, StatusChanged
 from services.audit import handlers
 from services.audit.tables import metadata
@@ -45,6 +51,10 @@ WORKER = Worker(
         on(FulfilmentCompleted, handlers.on_fulfilled),
         on(FulfilmentFailed, handlers.on_fulfilment_failed),
         on(NotificationSent, handlers.on_notified),
+        on(RestrictionLiftRequested, handlers.on_lift_requested),
+        on(RestrictionLiftAnnounced, handlers.on_lift_announced),
+        on(RestrictionLiftNotified, handlers.on_lift_notified),
+        on(RestrictionLifted, handlers.on_lifted),
         Route(binding="backoffice.*.*.result.v1", message=StoreResult,
               handler=handlers.on_store_result),
     ),

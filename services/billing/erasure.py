@@ -35,48 +35,43 @@ from services.billing.tables import (
 )
 from services.runtime.deps import Deps
 from services.stores.commands import answer, require_customer_code
-from services.stores.retention import (
-    CONTRACT,
-    accounting_cutoff,
-    accounting_kept_until,
-    outcome,
-    retained,
-)
+from services.stores.retention import CONTRACT, Retention, outcome
 from services.stores.sources import Scope, span, spans, wanted
 
 
 def erase(command: StoreCommand, deps: Deps) -> StoreResult:
     scope = subject_scope(require_customer_code(command))
     categories = wanted(command, CATEGORIES)
-    holds = billing_holds(deps.db, scope)
+    retention = Retention.of(deps.settings)
+    holds = billing_holds(deps.db, scope, retention)
     active = has_active_account(deps.db, scope)
     outcomes: list[StoreOutcome] = []
     if ECONOMIC in categories:
-        outcomes += _erase_economic(deps.db, scope, holds, active, deps.now())
+        outcomes += _erase_economic(deps.db, scope, holds, active, deps.now(), retention)
     if CONTACT in categories:
-        outcomes += _erase_contact(deps.db, scope, holds, active)
+        outcomes += _erase_contact(deps.db, scope, holds, active, retention)
     return answer(command, outcomes=outcomes)
 
 
 def _erase_economic(db: Connection, scope: Scope, holds: BillingHolds, active: bool,
-                    now: datetime) -> list[StoreOutcome]:
+                    now: datetime, retention: Retention) -> list[StoreOutcome]:
     if holds.debt:
         records = spans(db, SOURCES, scope, [ECONOMIC])[ECONOMIC].records
         for table in ECONOMIC_TABLES:
             _restrict(db, table, scope(table))
-        return [retained(ECONOMIC, records, "debt")] if records else []
-    cutoff = accounting_cutoff(now.date())
+        return [retention.retained(ECONOMIC, records, "debt")] if records else []
+    cutoff = retention.accounting_cutoff(now.date())
     results: list[StoreOutcome] = []
     erased = _delete(db, invoices, scope(invoices) & (invoices.c.issued_on < cutoff))
     erased += _delete(db, payments, scope(payments) & (payments.c.paid_at < _start(cutoff)))
     kept = _restrict(db, invoices, scope(invoices)) + _restrict(db, payments, scope(payments))
     if kept and holds.accounting_last:
-        results.append(retained(ECONOMIC, kept, "accounting",
-                                accounting_kept_until(holds.accounting_last)))
+        results.append(retention.retained(ECONOMIC, kept, "accounting",
+                                          holds.accounting_until))
     if holds.litigation:
         named = _restrict(db, consumption, scope(consumption))
         named += _restrict(db, disputes, scope(disputes))
-        results.append(retained(ECONOMIC, named, "litigation"))
+        results.append(retention.retained(ECONOMIC, named, "litigation"))
     else:
         erased += _delete(db, consumption, scope(consumption))
         erased += _delete(db, disputes, scope(disputes))
@@ -90,12 +85,12 @@ def _erase_economic(db: Connection, scope: Scope, holds: BillingHolds, active: b
     return ([outcome(ECONOMIC, Action.ERASE, erased)] if erased else []) + results
 
 
-def _erase_contact(db: Connection, scope: Scope, holds: BillingHolds,
-                   active: bool) -> list[StoreOutcome]:
+def _erase_contact(db: Connection, scope: Scope, holds: BillingHolds, active: bool,
+                   retention: Retention) -> list[StoreOutcome]:
     addressed = scope(accounts) & accounts.c.billing_address.is_not(None)
     if holds.debt:
         records = _restrict(db, accounts, addressed)
-        return [retained(CONTACT, records, "debt")] if records else []
+        return [retention.retained(CONTACT, records, "debt")] if records else []
     if active:
         records = span(db, BILLING_ADDRESS, scope).records
         return [outcome(CONTACT, Action.RETAIN, records, CONTRACT)] if records else []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import Table, insert, select, update
 
 from contracts.backoffice import InventoryItem, StoreAction, StoreCommand, StoreResult
 from contracts.vocabulary import Action, Category, Store
@@ -10,22 +10,33 @@ from services.billing.erasure import erase
 from services.billing.sources import (
     CATEGORIES,
     LEGAL_BASIS,
-    RETENTION,
+    OPEN,
     SOURCES,
     billing_holds,
+    retention_rules,
     subject_scope,
 )
-from services.billing.tables import accounts, commands, prepared_changes
+from services.billing.tables import (
+    accounts,
+    commands,
+    consumption,
+    disputes,
+    invoices,
+    payments,
+    prepared_changes,
+)
 from services.runtime.deps import Deps
 from services.stores.commands import StoreActionHandler, answer, require_customer_code, respond
+from services.stores.disputes import BILLING_ITEMS, DISPUTED, disputed, items_text
 from services.stores.exports import ExportFile, export_sources
-from services.stores.retention import USAGE_FACTS, outcome
+from services.stores.retention import Retention, outcome
 from services.stores.sources import Scope, spans, wanted
 from services.stores.sources import restrict as restrict_rows
 from services.stores.staging import Staging
 
 ADDRESS_KEYS = ("billing_address", "address")
-USAGE_KEYS = frozenset({"invoice", "invoices", "payment", "payments", "consumption"})
+ITEM_TABLES: dict[str, Table] = {"invoice": invoices, "invoices": invoices, "payment": payments,
+                                 "payments": payments, "consumption": consumption}
 
 
 def handle_command(command: StoreCommand, deps: Deps) -> None:
@@ -34,11 +45,13 @@ def handle_command(command: StoreCommand, deps: Deps) -> None:
 
 def discover(command: StoreCommand, deps: Deps) -> StoreResult:
     scope = subject_scope(require_customer_code(command))
-    holds = billing_holds(deps.db, scope)
+    retention = Retention.of(deps.settings)
+    holds = billing_holds(deps.db, scope, retention)
+    rules = retention_rules(retention)
     counts = spans(deps.db, SOURCES, scope, CATEGORIES)
     return answer(command, inventory=[InventoryItem(
         store=Store.BILLING, category=category, records=span.records, first_at=span.first,
-        last_at=span.last, legal_basis=LEGAL_BASIS[category], retention=RETENTION[category],
+        last_at=span.last, legal_basis=LEGAL_BASIS[category], retention=rules[category],
         holds=holds.on(category),
     ) for category, span in counts.items() if span.records])
 
@@ -59,7 +72,8 @@ def unrestrict(command: StoreCommand, deps: Deps) -> StoreResult:
 
 
 def rectify(command: StoreCommand, deps: Deps) -> StoreResult:
-    """The billing address follows the customer's corrected address; usage is not edited."""
+    """The billing address follows the customer's corrected address; usage records are not
+    edited: a dispute is opened with the statement and the disputed items restricted."""
     code = require_customer_code(command)
     outcomes = []
     address = next((command.corrections[k] for k in ADDRESS_KEYS if k in command.corrections),
@@ -69,11 +83,27 @@ def rectify(command: StoreCommand, deps: Deps) -> StoreResult:
                                   .values(billing_address=address)).rowcount
         if changed:
             outcomes.append(outcome(Category.CONTACT, Action.RECTIFY, changed))
-    usage = USAGE_KEYS & command.corrections.keys()
-    if usage:
-        outcomes.append(outcome(Category.ECONOMIC_FINANCIAL, Action.REFUSE, len(usage),
-                                USAGE_FACTS))
+    if disputed(command.corrections):
+        restricted = _open_dispute(command, deps, subject_scope(code))
+        outcomes.append(outcome(Category.ECONOMIC_FINANCIAL, Action.RESTRICT, restricted,
+                                DISPUTED))
     return answer(command, outcomes=outcomes)
+
+
+def _open_dispute(command: StoreCommand, deps: Deps, scope: Scope) -> int:
+    """One open dispute per account (a litigation hold from now on); the named billing
+    items restricted. Returns the rows restricted, the disputes included."""
+    owned = select(accounts.c.account_no).where(scope(accounts))
+    opened = [{"account_no": account, "opened_at": deps.now(), "status": OPEN,
+               "items": items_text(command.corrections), "statement": command.statement,
+               "restricted": True} for account in deps.db.execute(owned).scalars()]
+    if opened:
+        deps.db.execute(insert(disputes), opened)
+    named = {ITEM_TABLES[key] for key in disputed(command.corrections, BILLING_ITEMS)}
+    restricted = sum(int(deps.db.execute(update(table).where(scope(table))
+                                         .values(restricted=True)).rowcount)
+                     for table in named)
+    return restricted + len(opened)
 
 
 ACTIONS: dict[StoreAction, StoreActionHandler] = {

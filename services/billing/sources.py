@@ -20,7 +20,7 @@ from services.billing.tables import (
     payments,
 )
 from services.stores.exports import mask_rib
-from services.stores.retention import accounting_kept_until
+from services.stores.retention import Retention
 from services.stores.sources import Scope, Source
 
 ECONOMIC, CONTACT = Category.ECONOMIC_FINANCIAL, Category.CONTACT
@@ -40,12 +40,17 @@ SOURCES = (
 CATEGORIES = (ECONOMIC, CONTACT)
 LEGAL_BASIS: Mapping[Category, str] = {ECONOMIC: "contract, legal_obligation",
                                        CONTACT: "contract"}
-RETENTION: Mapping[Category, str] = {
-    ECONOMIC: "facturation: durée du contrat; pièces comptables: 10 ans après la clôture de "
-              "l'exercice (OHADA); dette: jusqu'au recouvrement ou à la prescription",
-    CONTACT: "durée du contrat",
-}
 UNDER_RECOVERY, OPEN = "under_recovery", "open"
+
+
+def retention_rules(retention: Retention) -> Mapping[Category, str]:
+    """Each category's retention rule, with the configured accounting period."""
+    return {
+        ECONOMIC: (f"facturation: durée du contrat; pièces comptables: "
+                   f"{retention.accounting_years} ans après la clôture de l'exercice (OHADA); "
+                   "dette: jusqu'au recouvrement ou à la prescription"),
+        CONTACT: "durée du contrat",
+    }
 
 
 def subject_scope(customer_code: str) -> Scope:
@@ -63,18 +68,18 @@ class BillingHolds:
     debt: bool
     litigation: bool
     accounting_last: date | None
+    accounting_until: date | None = None
 
     def on(self, category: Category) -> list[Hold]:
         found = [Hold(kind="debt")] if self.debt else []
         if category is ECONOMIC and self.accounting_last:
-            found.append(Hold(kind="accounting",
-                              until=accounting_kept_until(self.accounting_last)))
+            found.append(Hold(kind="accounting", until=self.accounting_until))
         if category is ECONOMIC and self.litigation:
             found.append(Hold(kind="litigation"))
         return found
 
 
-def billing_holds(db: Connection, scope: Scope) -> BillingHolds:
+def billing_holds(db: Connection, scope: Scope, retention: Retention) -> BillingHolds:
     debt = db.execute(select(func.count()).select_from(debts).where(
         scope(debts), debts.c.status == UNDER_RECOVERY)).scalar_one()
     litigation = db.execute(select(func.count()).select_from(disputes).where(
@@ -84,7 +89,9 @@ def billing_holds(db: Connection, scope: Scope) -> BillingHolds:
     last_payment = db.execute(select(func.max(payments.c.paid_at))
                               .where(scope(payments))).scalar_one()
     dates = [d for d in (last_invoice, _day(last_payment)) if d is not None]
-    return BillingHolds(bool(debt), bool(litigation), max(dates, default=None))
+    last = max(dates, default=None)
+    until = retention.accounting_kept_until(last) if last else None
+    return BillingHolds(bool(debt), bool(litigation), last, until)
 
 
 def has_active_account(db: Connection, scope: Scope) -> bool:

@@ -1,7 +1,7 @@
 """CDR erasure within the subject's holding periods, set-based.
 
 Events split four ways: under an opaque legal obligation (kept), under traffic retention
-(< 12 months, kept), older but on a blocked stolen IMEI (anonymised but for the IMEI), and
+(the configured months, kept), older but on a blocked stolen IMEI (anonymised but for the IMEI), and
 the rest (deleted). Kept rows are flagged restricted.
 """
 
@@ -29,7 +29,7 @@ from services.cdr.sources import (
 from services.cdr.tables import cdr_events
 from services.runtime.deps import Deps
 from services.stores.commands import answer
-from services.stores.retention import outcome, retained, traffic_kept_until
+from services.stores.retention import Retention, outcome
 from services.stores.sources import wanted
 
 ANONYMISED = ("anonymisées: seul le lien entre le numéro et l'IMEI du terminal volé "
@@ -60,14 +60,14 @@ class Fates:
 
 def erase(command: StoreCommand, deps: Deps) -> StoreResult:
     categories = wanted(command, CATEGORIES)
-    holds = cdr_holds(deps.db, command.holdings, deps.now())
+    holds = cdr_holds(deps.db, command.holdings, deps.now(), Retention.of(deps.settings))
     fates = _fates(command.holdings, holds)
     counts = {name: _count(deps.db, getattr(fates, name))
               for name in ("ordered", "retained", "stolen", "erased")}
     _apply(deps.db, fates, categories)
     outcomes: list[StoreOutcome] = []
     for category in categories:
-        outcomes += _outcomes(category, counts)
+        outcomes += _outcomes(category, counts, holds.retention)
     return answer(command, outcomes=outcomes)
 
 
@@ -109,7 +109,8 @@ def _set(db: Connection, where: ColumnElement[bool], **values: Any) -> None:
     db.execute(sql_update(events).where(where).values(restricted=True, **values))
 
 
-def _outcomes(category: Category, counts: dict[str, Bucket]) -> list[StoreOutcome]:
+def _outcomes(category: Category, counts: dict[str, Bucket],
+              retention: Retention) -> list[StoreOutcome]:
     erased, stolen = counts["erased"], counts["stolen"]
     kept, ordered = counts["retained"], counts["ordered"]
     found: list[StoreOutcome] = []
@@ -119,10 +120,10 @@ def _outcomes(category: Category, counts: dict[str, Bucket]) -> list[StoreOutcom
     if stolen.of(category) and category is USAGE:
         found.append(outcome(category, Action.ANONYMISE, stolen.events, ANONYMISED))
     if stolen.of(category) and category is DEVICE:
-        found.append(retained(category, stolen.identified, "stolen_device"))
+        found.append(retention.retained(category, stolen.identified, "stolen_device"))
     if kept.of(category) and kept.newest:
-        found.append(retained(category, kept.of(category), "traffic_retention",
-                              traffic_kept_until(kept.newest)))
+        found.append(retention.retained(category, kept.of(category), "traffic_retention",
+                                        retention.traffic_kept_until(kept.newest)))
     if ordered.of(category):
-        found.append(retained(category, ordered.of(category), OPAQUE))
+        found.append(retention.retained(category, ordered.of(category), OPAQUE))
     return found

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from contracts.backoffice import InventoryItem, StoreAction, StoreCommand, StoreResult
-from contracts.vocabulary import Action, Category, Store
+from contracts.vocabulary import Action, Store
 from services.cdr.erasure import erase
 from services.cdr.sources import (
     CATEGORIES,
     LEGAL_BASIS,
-    RETENTION,
     SOURCES,
+    USAGE,
     cdr_holds,
     holding_scope,
+    retention_rule,
 )
 from services.cdr.tables import commands, prepared_changes
 from services.runtime.deps import Deps
 from services.stores.commands import StoreActionHandler, answer, respond
+from services.stores.disputes import DISPUTED, TRAFFIC_ITEMS, disputed
 from services.stores.exports import ExportFile, export_sources
-from services.stores.retention import USAGE_FACTS, outcome
+from services.stores.retention import Retention, outcome
 from services.stores.sources import Scope, spans, wanted
 from services.stores.sources import restrict as restrict_rows
 from services.stores.staging import Staging
@@ -28,11 +30,12 @@ def handle_command(command: StoreCommand, deps: Deps) -> None:
 
 
 def discover(command: StoreCommand, deps: Deps) -> StoreResult:
-    holds = cdr_holds(deps.db, command.holdings, deps.now())
+    retention = Retention.of(deps.settings)
+    holds = cdr_holds(deps.db, command.holdings, deps.now(), retention)
     counts = spans(deps.db, SOURCES, holding_scope(command.holdings), CATEGORIES)
     return answer(command, inventory=[InventoryItem(
         store=Store.CDR, category=category, records=span.records, first_at=span.first,
-        last_at=span.last, legal_basis=LEGAL_BASIS[category], retention=RETENTION[category],
+        last_at=span.last, legal_basis=LEGAL_BASIS[category], retention=retention_rule(retention),
         holds=holds.on(category),
     ) for category, span in counts.items() if span.records])
 
@@ -53,10 +56,14 @@ def unrestrict(command: StoreCommand, deps: Deps) -> StoreResult:
 
 
 def rectify(command: StoreCommand, deps: Deps) -> StoreResult:
-    """Usage records are facts: they are not edited (a dispute is opened in billing)."""
-    asked = len([key for key in command.corrections if not key.startswith("_")])
-    return answer(command, outcomes=[
-        outcome(Category.CONNECTION_USAGE, Action.REFUSE, asked, USAGE_FACTS)])
+    """Usage records are facts: not edited. The disputed events are restricted while the
+    dispute billing opened (with the customer's statement) is examined."""
+    if not disputed(command.corrections, TRAFFIC_ITEMS):
+        return answer(command)
+    restricted = restrict_rows(deps.db, SOURCES, [USAGE], holding_scope(command.holdings),
+                               True)
+    records = sum(o.records for o in restricted)
+    return answer(command, outcomes=[outcome(USAGE, Action.RESTRICT, records, DISPUTED)])
 
 
 ACTIONS: dict[StoreAction, StoreActionHandler] = {

@@ -16,7 +16,7 @@ from contracts.backoffice import Hold, Holding
 from contracts.vocabulary import Category
 from services.cdr.tables import cdr_events, cells, holds
 from services.stores.exports import mask_msisdn
-from services.stores.retention import aware, traffic_cutoff, traffic_kept_until
+from services.stores.retention import Retention, aware
 from services.stores.sources import Joined, Scope, Source
 
 USAGE, LOCATION, DEVICE = Category.CONNECTION_USAGE, Category.LOCATION, Category.DEVICE
@@ -33,8 +33,13 @@ CATEGORIES = (USAGE, LOCATION, DEVICE)
 LEGAL_BASIS: Mapping[Category, str] = {USAGE: "contract, legal_obligation",
                                        LOCATION: "legal_obligation",
                                        DEVICE: "contract, legal_obligation"}
-TRAFFIC = "12 mois après l'événement (conservation légale des données de trafic)"
-RETENTION: Mapping[Category, str] = dict.fromkeys(CATEGORIES, TRAFFIC)
+
+
+def retention_rule(retention: Retention) -> str:
+    """The retention rule every CDR category follows, with the configured period."""
+    return (f"{retention.traffic_months} mois après l'événement (conservation légale des "
+            "données de trafic)")
+
 STOLEN_DEVICE, REQUISITION = "stolen_device", "requisition"
 OPAQUE = "legal_obligation"
 
@@ -58,11 +63,13 @@ class CdrHolds:
     requisition_msisdns: tuple[str, ...]
     newest: datetime | None
     cutoff: datetime
+    retention: Retention
 
     def on(self, category: Category) -> list[Hold]:
         found = []
         if self.newest and self.newest >= self.cutoff:
-            found.append(Hold(kind="traffic_retention", until=traffic_kept_until(self.newest)))
+            found.append(Hold(kind="traffic_retention",
+                              until=self.retention.traffic_kept_until(self.newest)))
         if category is DEVICE and self.stolen_imeis:
             found.append(Hold(kind=STOLEN_DEVICE))
         if self.requisition_msisdns:
@@ -70,7 +77,8 @@ class CdrHolds:
         return found
 
 
-def cdr_holds(db: Connection, holdings: Sequence[Holding], now: datetime) -> CdrHolds:
+def cdr_holds(db: Connection, holdings: Sequence[Holding], now: datetime,
+              retention: Retention) -> CdrHolds:
     scope = holding_scope(holdings)(cdr_events)
     active = and_(holds.c.held_from <= now,
                   or_(holds.c.held_until.is_(None), holds.c.held_until > now))
@@ -82,4 +90,4 @@ def cdr_holds(db: Connection, holdings: Sequence[Holding], now: datetime) -> Cdr
         active, holds.c.kind == REQUISITION, holds.c.msisdn.in_(msisdns))).scalars().all()
     newest = db.execute(select(func.max(cdr_events.c.started_at)).where(scope)).scalar_one()
     return CdrHolds(tuple(i for i in stolen if i), tuple(m for m in ordered if m), newest,
-                    traffic_cutoff(now))
+                    retention.traffic_cutoff(now), retention)

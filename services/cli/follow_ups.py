@@ -1,4 +1,5 @@
-"""Back-office commands after intake: a late document, a withdrawal, a review decision."""
+"""Back-office commands after intake: a late document, a withdrawal, a review decision, the
+lifting of a restriction."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from rich.console import Console
 from contracts.envelope import CloudEvent, Message
 from contracts.identity import ReviewDecided
 from contracts.intake import DocumentSubmitted, IdentityDocument, WithdrawalSubmitted
+from contracts.restriction import RestrictionLiftRequested
 from contracts.status import ClockTicked
 from contracts.vocabulary import Channel, DocumentKind
 from services.cli.clients import CLI_SOURCE, BusClient
@@ -51,6 +53,15 @@ def review(client: BusClient, reference: str, approve: bool, reviewer: str, reas
         raise click.UsageError("--reason must say why (at least 3 characters)")
     publish(client, ReviewDecided(reference=reference, approved=approve, reviewer=reviewer,
                                   reason=reason), reference)
+
+
+def lift_restriction(client: BusClient, reference: str, reason: str, requested_by: str) -> None:
+    """Ask to lift a restriction: the customer is told first, the stores lifted after the
+    notice period (``DSR_RESTRICTION_LIFT_NOTICE_DAYS``)."""
+    if len(reason.strip()) < 3:
+        raise click.UsageError("--reason must say why (at least 3 characters)")
+    publish(client, RestrictionLiftRequested(reference=reference, reason=reason,
+                                             requested_by=requested_by), reference)
 
 
 def run_clock(client: BusClient, every_s: float, stop: threading.Event) -> None:

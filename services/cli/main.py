@@ -245,6 +245,21 @@ def topology(output: str, with_passwords: bool, passwords_dir: Path | None) -> N
     console.print(f"wrote {output}")
 
 
+@main.group()
+def restriction() -> None:
+    """Restrictions in force (rulebook §6): lifting one tells the customer first."""
+
+
+@restriction.command("lift")
+@click.argument("reference")
+@click.option("--reason", required=True, help="Why the restriction ends; kept in the record.")
+@click.option("--by", "requested_by", default=lambda: os.environ.get("USER", "back-office"),
+              show_default="$USER")
+def lift(reference: str, reason: str, requested_by: str) -> None:
+    """Lift REFERENCE's restriction after the notice period; the notice goes out first."""
+    follow_ups.lift_restriction(_client(Settings()), reference, reason, requested_by)
+
+
 main.add_command(operations.dlq)
 main.add_command(audit)
 main.add_command(register)

@@ -40,7 +40,7 @@ from services.crm.tables import (
 )
 from services.runtime.deps import Deps
 from services.stores.commands import CommandRefused, answer, require_customer_code
-from services.stores.retention import CONTRACT, SUPPRESSION_LIST, outcome, retained
+from services.stores.retention import CONTRACT, SUPPRESSION_LIST, Retention, outcome
 from services.stores.sources import spans, tables_of, wanted
 
 C = Category
@@ -79,7 +79,8 @@ def erase(command: StoreCommand, deps: Deps) -> StoreResult:
         if keep is None:
             outcomes += _erase(deps.db, code, category, records, customer_values)
         else:
-            outcomes.append(_retain(deps.db, code, category, records, keep, customer_values))
+            outcomes.append(_retain(deps.db, code, category, records, keep, customer_values,
+                                    Retention.of(deps.settings)))
     if customer_values:
         deps.db.execute(update(customers).where(customers.c.customer_code == code)
                         .values(**customer_values))
@@ -94,7 +95,7 @@ def _keep(category: Category, holds: list[ActiveHold], contract: bool) -> Keep |
 
 
 def _retain(db: Connection, code: str, category: Category, records: int, keep: Keep,
-            customer_values: dict[str, Any]) -> StoreOutcome:
+            customer_values: dict[str, Any], retention: Retention) -> StoreOutcome:
     if keep.hold is None:
         return outcome(category, Action.RETAIN, records, CONTRACT)
     for table in tables_of(SOURCES, [category]):
@@ -103,7 +104,7 @@ def _retain(db: Connection, code: str, category: Category, records: int, keep: K
         else:
             db.execute(update(table).where(table.c.customer_code == code)
                        .values(restricted=True))
-    return retained(category, records, keep.hold, keep.until)
+    return retention.retained(category, records, keep.hold, keep.until)
 
 
 def _erase(db: Connection, code: str, category: Category, records: int,

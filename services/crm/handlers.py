@@ -16,7 +16,7 @@ from contracts.backoffice import (
     StoreCommand,
     StoreResult,
 )
-from contracts.vocabulary import Action, Category, Store
+from contracts.vocabulary import Purpose, Store
 from services.crm.erasure import erase
 from services.crm.rectification import rectify
 from services.crm.sources import (
@@ -44,12 +44,11 @@ from services.stores.commands import (
     respond,
 )
 from services.stores.exports import ExportFile, export_sources
+from services.stores.objection import OBJECTION, objected
 from services.stores.retention import aware, outcome
 from services.stores.sources import Scope, spans, wanted
 from services.stores.sources import restrict as restrict_rows
 from services.stores.staging import Staging
-
-OPTED_OUT = "opposition à la prospection enregistrée, effective immédiatement"
 
 
 def handle_command(command: StoreCommand, deps: Deps) -> None:
@@ -115,16 +114,32 @@ def unrestrict(command: StoreCommand, deps: Deps) -> StoreResult:
 
 
 def opt_out(command: StoreCommand, deps: Deps) -> StoreResult:
+    """Objection per purpose (``services.stores.objection``): the purposes that stop are
+    recorded as preferences (opted out); the others are answered with their reason."""
     code = _known_customer(command, deps)
-    table = marketing_preferences
-    changed = deps.db.execute(update(table).where(table.c.customer_code == code)
-                              .values(opted_in=False, updated_at=deps.now())).rowcount
-    if not changed:
-        deps.db.execute(insert(table).values(customer_code=code, channel="all",
-                                             purpose="direct_marketing", opted_in=False,
-                                             updated_at=deps.now()))
-    return answer(command, outcomes=[
-        outcome(Category.PROFILES_SCORES, Action.OPT_OUT, max(changed, 1), OPTED_OUT)])
+    outcomes = []
+    for purpose in objected(command.purposes):
+        rule = OBJECTION[purpose]
+        records = _stop(deps, code, purpose) if rule.stops else 0
+        outcomes.append(outcome(rule.category, rule.action, records, rule.reason()))
+    return answer(command, outcomes=outcomes)
+
+
+def _stop(deps: Deps, code: str, purpose: Purpose) -> int:
+    """Every preference row of the purpose opted out, and one for all channels if none."""
+    t = marketing_preferences
+    names = {purpose.value, *OBJECTION[purpose].stored_as}
+    changed = int(deps.db.execute(
+        update(t).where(t.c.customer_code == code, t.c.purpose.in_(names))
+        .values(opted_in=False, updated_at=deps.now())).rowcount)
+    general = select(t.c.id).where(t.c.customer_code == code, t.c.channel == "all",
+                                   t.c.purpose == purpose.value)
+    if deps.db.execute(general).first() is None:
+        deps.db.execute(insert(t).values(customer_code=code, channel="all",
+                                         purpose=purpose.value, opted_in=False,
+                                         updated_at=deps.now()))
+        changed += 1
+    return changed
 
 
 ACTIONS: dict[StoreAction, StoreActionHandler] = {

@@ -16,6 +16,7 @@ from contracts.discovery import DiscoveryCompleted
 from contracts.fulfilment import CategoryOutcome, FulfilmentCompleted, FulfilmentFailed
 from contracts.status import ClockTicked, RequestWithdrawn
 from contracts.vocabulary import Right
+from services.fulfilment import lifting
 from services.fulfilment import steps as saga_steps
 from services.fulfilment.policy import plan
 from services.fulfilment.tables import fulfilments, withdrawals
@@ -30,7 +31,8 @@ RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
 def start_fulfilment(discovered: DiscoveryCompleted, deps: Deps) -> None:
     if is_withdrawn(deps.db, withdrawals, discovered.reference):
         return
-    steps = plan(discovered.right, discovered.inventory, discovered.details.categories)
+    steps = plan(discovered.right, discovered.inventory, discovered.details.categories,
+                 discovered.details.corrections)
     if steps and discovered.right is not Right.ACCESS:
         saga_steps.begin(discovered, steps, deps)
         return
@@ -51,6 +53,9 @@ def start_fulfilment(discovered: DiscoveryCompleted, deps: Deps) -> None:
 
 
 def record_outcome(result: StoreResult, deps: Deps) -> None:
+    if result.action is StoreAction.UNRESTRICT:
+        lifting.on_result(result, deps)
+        return
     if result.action is not StoreAction.EXPORT:
         saga_steps.on_result(result, deps)
         return
@@ -76,9 +81,11 @@ def record_outcome(result: StoreResult, deps: Deps) -> None:
 
 
 def resend_overdue(tick: ClockTicked, deps: Deps) -> None:
-    """Re-send store commands whose reply is overdue; give up after the last attempt."""
+    """Re-send store commands whose reply is overdue; give up after the last attempt. Lift
+    the restrictions whose notice has gone and whose notice period has elapsed."""
     for row in saga_steps.overdue(deps, tick.now):
         saga_steps.on_tick(row, tick.now, deps)
+    lifting.on_tick(tick.now, deps)
 
 
 def stop_on_withdrawal(withdrawn: RequestWithdrawn, deps: Deps) -> None:

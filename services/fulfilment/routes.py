@@ -2,13 +2,14 @@
 
 from contracts.backoffice import StoreAction, StoreResult
 from contracts.discovery import DiscoveryCompleted
+from contracts.restriction import RestrictionLiftNotified, RestrictionLiftRequested
 from contracts.status import ClockTicked, RequestWithdrawn
-from services.fulfilment import handlers
+from services.fulfilment import handlers, lifting
 from services.fulfilment.tables import metadata
 from services.runtime.routing import Route, Worker, on
 
 FULFILMENT_ACTIONS = (StoreAction.EXPORT, StoreAction.PREPARE, StoreAction.COMMIT,
-                      StoreAction.COMPENSATE, StoreAction.RELEASE)
+                      StoreAction.COMPENSATE, StoreAction.RELEASE, StoreAction.UNRESTRICT)
 
 WORKER = Worker(
     name="fulfilment",
@@ -19,5 +20,7 @@ WORKER = Worker(
                 handler=handlers.record_outcome) for action in FULFILMENT_ACTIONS),
         on(RequestWithdrawn, handlers.stop_on_withdrawal),
         on(ClockTicked, handlers.resend_overdue),
+        on(RestrictionLiftRequested, lifting.announce),
+        on(RestrictionLiftNotified, lifting.notified),
     ),
 )

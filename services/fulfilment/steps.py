@@ -15,7 +15,7 @@ from contracts.backoffice import StoreAction, StoreCommand, StoreResult
 from contracts.discovery import DiscoveryCompleted
 from contracts.fulfilment import CategoryOutcome, FulfilmentCompleted, FulfilmentFailed
 from contracts.vocabulary import Right
-from services.fulfilment import saga
+from services.fulfilment import lifting, saga
 from services.fulfilment.policy import StoreStep
 from services.fulfilment.tables import fulfilments, withdrawals
 from services.runtime.deps import Deps
@@ -37,6 +37,8 @@ def begin(discovered: DiscoveryCompleted, steps: list[StoreStep], deps: Deps) ->
         "customer_code": discovered.customer_code,
         "holdings": [h.model_dump(mode="json") for h in discovered.holdings],
         "corrections": discovered.details.corrections,
+        "purposes": [p.value for p in discovered.details.purposes],
+        "statement": discovered.details.statement,
         "steps": {step.store.value: {"change": step.action.value,
                                      "categories": [c.value for c in step.categories]}
                   for step in steps},
@@ -90,6 +92,8 @@ def _apply(deps: Deps, row: Row[Any], decision: saga.Decision, **values: Any) ->
                    **({"command": None} if finished else {}), **values)
     _send(deps, row, decision.sends)
     if state.phase is saga.Phase.COMPLETED:
+        if Right(row.right) is Right.RESTRICTION and row.command is not None:
+            lifting.remember(row.reference, row.command, deps)
         deps.publish(FulfilmentCompleted(
             reference=row.reference, right=Right(row.right),
             outcomes=[CategoryOutcome.model_validate(o)
@@ -115,7 +119,8 @@ def _send(deps: Deps, row: Row[Any], sends: tuple[saga.Send, ...]) -> None:
             reference=row.reference, store=send.store, action=send.action,
             change=StoreAction(step["change"]), customer_code=template["customer_code"],
             holdings=template["holdings"], categories=step["categories"],
-            corrections=template["corrections"],
+            corrections=template["corrections"], purposes=template.get("purposes", []),
+            statement=template.get("statement"),
         ), subject=row.reference)
 
 

@@ -10,6 +10,7 @@ from contracts.fulfilment import FulfilmentCompleted
 from contracts.identity import DocumentReminderDue, DocumentRequested, IdentityRejected
 from contracts.intake import RequestRegistered
 from contracts.notification import Medium, NotificationKind, NotificationSent
+from contracts.restriction import RestrictionLiftAnnounced, RestrictionLiftNotified
 from contracts.status import RequestWithdrawn
 from contracts.vocabulary import Action, Category, Channel, Right, Store
 from services.access_package.pdf import letter_pdf
@@ -109,6 +110,17 @@ def _package(deps: Deps, recipient: Row[Any], event: FulfilmentCompleted) -> dic
     return {"expires_on": issued.expires_on}
 
 
+def announce_lift(event: RestrictionLiftAnnounced, deps: Deps) -> None:
+    """Rulebook §6/§8: the customer is told before a restriction is lifted (SMS, and a
+    letter for a postal request); fulfilment lifts it only once told."""
+    recipient = _recipient(deps, event.reference)
+    _send(deps, recipient, K.RESTRICTION_LIFT_NOTICE,
+          {"lift_on": event.lift_on.strftime("%d/%m/%Y")},
+          letter=recipient.channel == Channel.POSTAL.value)
+    deps.publish(RestrictionLiftNotified(reference=event.reference, notified_at=deps.now()),
+                 subject=event.reference)
+
+
 def confirm_withdrawal(event: RequestWithdrawn, deps: Deps) -> None:
     if remember_withdrawal(deps, withdrawals, event.reference):
         _send(deps, _recipient(deps, event.reference), K.WITHDRAWAL_CONFIRMED, {})
@@ -145,6 +157,7 @@ def _context(recipient: Row[Any]) -> dict[str, Any]:
     return {
         "reference": recipient.reference,
         "right_fr": wording.RIGHTS[Right(recipient.right)],
+        "request_fr": wording.REQUESTS[Right(recipient.right)],
         "due_on": recipient.due_on.strftime("%d/%m/%Y"),
         "received_on": recipient.received_at.strftime("%d/%m/%Y"),
     }

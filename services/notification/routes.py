@@ -3,6 +3,7 @@
 from contracts.fulfilment import FulfilmentCompleted
 from contracts.identity import DocumentReminderDue, DocumentRequested, IdentityRejected
 from contracts.intake import RequestRegistered
+from contracts.restriction import RestrictionLiftAnnounced
 from contracts.status import RequestWithdrawn
 from services.notification import handlers
 from services.notification.tables import metadata
@@ -18,5 +19,6 @@ WORKER = Worker(
         on(IdentityRejected, handlers.identity_not_verified),
         on(FulfilmentCompleted, handlers.answer),
         on(RequestWithdrawn, handlers.confirm_withdrawal),
+        on(RestrictionLiftAnnounced, handlers.announce_lift),
     ),
 )

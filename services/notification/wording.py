@@ -2,6 +2,15 @@
 
 from contracts.vocabulary import Action, Category, Right, Store
 
+REQUESTS = {
+    Right.ACCESS: "demande d'accès",
+    Right.RECTIFICATION: "demande de rectification",
+    Right.ERASURE: "demande de suppression",
+    Right.OBJECTION: "demande d'opposition",
+    Right.RESTRICTION: "demande de limitation",
+}
+"""A request of each right, as a letter names it ("votre demande d'opposition")."""
+
 RIGHTS = {
     Right.ACCESS: "droit d'accès",
     Right.RECTIFICATION: "rectification",

@@ -51,6 +51,12 @@ class Settings(BaseSettings):
         default=300.0, gt=0, description="a saga step without a store reply is re-sent after")
     store_attempts: int = Field(default=3, ge=1,
                                 description="sends of one saga step before the store has failed")
+    traffic_retention_months: int = Field(
+        default=12, ge=1, description="rulebook §5 default: traffic data kept after the event")
+    accounting_retention_years: int = Field(
+        default=10, ge=1, description="rulebook §5 default (OHADA): after the financial year")
+    restriction_lift_notice_days: int = Field(
+        default=7, ge=0, description="a restriction is lifted this long after its notice")
     tick_s: float = Field(default=60.0, gt=0, description="how often `dsr clock` ticks")
     signing_key: SecretStr | None = Field(
         default=None, description="HMAC key for store commands; or DSR_SIGNING_KEY_FILE")

@@ -11,7 +11,8 @@ from services.access_package.pdf import letter_pdf
 from services.notification.rendering import render
 from services.notification.sms import sms_parts
 
-BASE = {"reference": "DSR-2026-000042", "right_fr": "suppression", "due_on": "02/12/2026",
+BASE = {"reference": "DSR-2026-000042", "right_fr": "suppression",
+        "request_fr": "demande de suppression", "due_on": "02/12/2026",
         "received_on": "02/11/2026", "package_ref": None, "package": None}
 
 
@@ -35,6 +36,7 @@ def test_the_letter_says_what_is_kept_why_and_until_when() -> None:
     assert "recouvrement ; jusqu'à la fin de ce motif" in kept
     assert "obligation légale ; pour la durée de conservation" in kept  # refused, no reason
     assert kept.count("\n  - ") == 3  # the erased line is not among them
+    assert "réponse à votre demande de suppression - référence DSR-2026-000042" in letter
     assert letter.rstrip().endswith("Le Service clients d'Orange Mali")
     assert "Autorité de Protection des Données à caractère Personnel (APDP)" in letter
 

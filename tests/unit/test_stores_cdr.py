@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, func, select
 
 from services.cdr.tables import cdr_events, holds
 from services.population.demo import RECYCLED_MSISDN
-from services.stores.retention import traffic_cutoff
+from services.stores.retention import Retention
 from tests.unit.test_stores_support import NOW, Backend, Stores, outcomes_by, seeded_stores
 
 PREVIOUS_HOLDER, CURRENT_HOLDER = "CM-100006", "CM-100007"
@@ -91,7 +91,7 @@ def test_erasure_keeps_recent_traffic_with_its_reason_and_deletes_the_rest(
     previous = stores.holdings(PREVIOUS_HOLDER)
     until = previous[0].held_until
     assert until is not None
-    cutoff = traffic_cutoff(NOW)
+    cutoff = Retention(12, 10).traffic_cutoff(NOW)
     recent = events_on(stores, RECYCLED_MSISDN, cdr_events.c.started_at < until,
                        cdr_events.c.started_at >= cutoff)
     old = events_on(stores, RECYCLED_MSISDN, cdr_events.c.started_at < cutoff)
@@ -161,7 +161,17 @@ def test_the_same_command_id_acts_once(stores: Stores) -> None:
     assert ("connection_usage", "erase") not in outcomes_by(fresh)
 
 
-def test_usage_records_are_not_rectified(stores: Stores) -> None:
-    result = stores.send("cdr", "rectify", holdings=stores.holdings("CM-100001"),
-                         corrections={"counterpart": "+22370000000"})
-    assert result["ok"] and result["outcomes"][0]["action"] == "refuse"
+def test_usage_records_are_not_rectified_the_disputed_events_are_restricted(
+        stores: Stores) -> None:
+    holdings = stores.holdings("CM-100001")
+    msisdns = [h.msisdn for h in holdings]
+    contact_only = stores.send("cdr", "rectify", holdings=holdings,
+                               corrections={"email": "a@example.ml"})
+    assert contact_only["ok"] and contact_only["outcomes"] == []
+    result = stores.send("cdr", "rectify", holdings=holdings,
+                         corrections={"counterpart": "+22370000000"},
+                         statement="Je n'ai jamais appelé ce numéro.")
+    restricted = outcomes_by(result)[("connection_usage", "restrict")]
+    assert "litige" in restricted["reason"] and "déclaration" in restricted["reason"]
+    flagged = sum(events_on(stores, m, cdr_events.c.restricted.is_(True)) for m in msisdns)
+    assert flagged == restricted["records"] > 0

@@ -88,8 +88,9 @@ class Backend:
 
 
 def seeded_stores(tmp_path: Path, backend: Backend, subscribers: int = 6,
-                  cdr_per_subscriber: int = 80) -> Stores:
-    settings = Settings(data_dir=tmp_path, database_url=backend.database_url)
+                  cdr_per_subscriber: int = 80, **overrides: Any) -> Stores:
+    settings = Settings(data_dir=tmp_path, database_url=backend.database_url,
+                        **overrides)
     population = build_population(seed=7400, subscribers=subscribers,
                                   cdr_per_subscriber=cdr_per_subscriber, now=NOW)
     stores = stores_over(settings, backend.prefix, population)
