@@ -38,6 +38,7 @@ from services.runtime.delivery import Delivery, Done
 from services.runtime.processor import Processor
 from services.runtime.settings import Settings
 from services.runtime.signing import sign
+from services.stores.retention import Retention
 from services.workers import worker
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
@@ -100,7 +101,7 @@ def main() -> None:
             started = time.perf_counter()
             built = build_package(data_dir, REFERENCE, f"exports/{REFERENCE}", now=NOW,
                                   expiry_days=30, secret=settings.command_key,
-                                  postal=args.postal,
+                                  retention=Retention.of(settings), postal=args.postal,
                                   pdf_max_rows=settings.package_pdf_max_rows)
             return time.perf_counter() - started, built.code
 

@@ -67,6 +67,8 @@ class StoreCommand(Message):
     change: StoreAction | None = Field(
         default=None, description="prepare, commit: the change the saga carries out "
         "(erase, rectify, restrict, opt_out)")
+    run: int = Field(default=1, ge=1, description="the saga's run: a retry after a review "
+                     "starts run 2, a change staged afresh")
 
     def routing_type(self) -> str:
         return f"backoffice.{self.store.value}.{self.action.value}.v1"

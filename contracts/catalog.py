@@ -5,7 +5,13 @@ from __future__ import annotations
 from contracts.backoffice import StoreCommand, StoreResult
 from contracts.discovery import DiscoveryCompleted
 from contracts.envelope import Message
-from contracts.fulfilment import FulfilmentCompleted, FulfilmentFailed
+from contracts.fulfilment import (
+    FulfilmentClosed,
+    FulfilmentCompleted,
+    FulfilmentFailed,
+    FulfilmentRetried,
+    FulfilmentReviewDecided,
+)
 from contracts.identity import (
     DocumentReminderDue,
     DocumentRequested,
@@ -22,7 +28,7 @@ from contracts.intake import (
     RequestSubmitted,
     WithdrawalSubmitted,
 )
-from contracts.notification import NotificationSent
+from contracts.notification import NotificationSent, PackageDestroyed
 from contracts.restriction import (
     RestrictionLiftAnnounced,
     RestrictionLifted,
@@ -62,7 +68,11 @@ MESSAGES: tuple[type[Message], ...] = (
     DiscoveryCompleted,
     FulfilmentCompleted,
     FulfilmentFailed,
+    FulfilmentReviewDecided,
+    FulfilmentRetried,
+    FulfilmentClosed,
     NotificationSent,
+    PackageDestroyed,
     RestrictionLiftRequested,
     RestrictionLiftAnnounced,
     RestrictionLiftNotified,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import ClassVar
 
 from pydantic import ConfigDict, Field
@@ -38,3 +39,43 @@ class FulfilmentFailed(Message):
         default_factory=list, description="stores restored to their state before the request")
     not_restored: list[Store] = Field(
         default_factory=list, description="stores a person must check by hand")
+
+
+class ReviewDecision(StrEnum):
+    """What the back office decides for a request whose fulfilment failed for good."""
+
+    RETRY = "retry"
+    CLOSE = "close"
+
+
+class FulfilmentReviewDecided(Message):
+    message_type: ClassVar[str] = "fulfilment.review-decided.v1"
+    summary: ClassVar[str] = ("The back office decides a request that fulfilment sent to manual "
+                              "review (`dsr review --retry/--close`)")
+
+    reference: Reference
+    decision: ReviewDecision
+    reviewer: str = Field(min_length=1, max_length=80)
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class FulfilmentRetried(Message):
+    message_type: ClassVar[str] = "fulfilment.retried.v1"
+    summary: ClassVar[str] = ("After a review, the fulfilment saga runs again from the start "
+                              "(new command ids: the stores act again)")
+
+    reference: Reference
+    right: Right
+    run: int = Field(ge=2, description="the saga's run, 1 being the first")
+
+
+class FulfilmentClosed(Message):
+    message_type: ClassVar[str] = "fulfilment.closed.v1"
+    summary: ClassVar[str] = ("After a review, a request whose fulfilment failed is closed; "
+                              "the customer is told why")
+
+    reference: Reference
+    right: Right
+    reason: str = Field(min_length=3, max_length=500)
+    restored: bool = Field(description="every store is back in its state before the request")
+

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from contracts.envelope import Message
 from contracts.vocabulary import Reference
@@ -38,3 +38,13 @@ class NotificationSent(Message):
     kind: NotificationKind
     medium: Medium
     parts: int = Field(ge=1)
+
+
+class PackageDestroyed(Message):
+    message_type: ClassVar[str] = "notification.package-destroyed.v1"
+    summary: ClassVar[str] = ("An access package (and any leftover export) was deleted once "
+                              "its expiry passed")
+
+    reference: Reference
+    expired_at: AwareDatetime
+    destroyed_at: AwareDatetime

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from contracts.backoffice import StoreCommand, StoreResult
 from contracts.discovery import DiscoveryCompleted
 from contracts.envelope import COMMANDS_EXCHANGE, EVENTS_EXCHANGE
-from contracts.fulfilment import FulfilmentCompleted, FulfilmentFailed
+from contracts.fulfilment import (
+    FulfilmentClosed,
+    FulfilmentCompleted,
+    FulfilmentFailed,
+    FulfilmentRetried,
+    FulfilmentReviewDecided,
+)
 from contracts.identity import (
     DocumentReminderDue,
     DocumentRequested,
@@ -32,7 +38,7 @@ from contracts.intake import (
     RequestSubmitted,
     WithdrawalSubmitted,
 )
-from contracts.notification import NotificationSent
+from contracts.notification import NotificationSent, PackageDestroyed
 from contracts.restriction import (
     RestrictionLiftAnnounced,
     RestrictionLifted,
@@ -69,10 +75,10 @@ PUBLISHES: dict[str, tuple[Publication, ...]] = {
                             ReviewRequested, DocumentReminderDue),
                  _commands(Store.CRM.value, "identify")),
     "discovery": (*publishes(DiscoveryCompleted), _commands("*", "discover")),
-    "fulfilment": (*publishes(FulfilmentCompleted, FulfilmentFailed, RestrictionLiftAnnounced,
-                              RestrictionLifted),
+    "fulfilment": (*publishes(FulfilmentCompleted, FulfilmentFailed, FulfilmentRetried,
+                              FulfilmentClosed, RestrictionLiftAnnounced, RestrictionLifted),
                    *(_commands("*", action.value) for action in FULFILMENT_ACTIONS)),
-    "notification": publishes(NotificationSent, RestrictionLiftNotified),
+    "notification": publishes(NotificationSent, RestrictionLiftNotified, PackageDestroyed),
     "crm": (_results(Store.CRM),),
     "billing": (_results(Store.BILLING),),
     "cdr": (_results(Store.CDR),),
@@ -106,9 +112,10 @@ CLIENTS: tuple[Client, ...] = (
                                StatusQuery),
            observes=(StatusChanged.message_type, RequestRejected.message_type),
            asks_status=True),
-    Client("backoffice", "identity reviewers and the DPO's desk: `dsr review`, "
-           "`dsr restriction lift`",
-           publishes=publishes(ReviewDecided, RestrictionLiftRequested), asks_status=True),
+    Client("backoffice", "identity and fulfilment reviewers and the DPO's desk: "
+           "`dsr review`, `dsr restriction lift`",
+           publishes=publishes(ReviewDecided, FulfilmentReviewDecided, RestrictionLiftRequested),
+           asks_status=True),
     Client("clock", "`dsr clock`", publishes=publishes(ClockTicked)),
     Client("operator", "`dsr dlq list/show/redrive`: dead letters back to where they came from",
            publishes=(Publication(EVENTS_EXCHANGE, "#"), Publication(COMMANDS_EXCHANGE, "#")),

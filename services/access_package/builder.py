@@ -15,12 +15,14 @@ from contracts.vocabulary import Category
 from services.access_package import sealing
 from services.access_package.catalogue import (
     CONTROLLER,
-    NOTICES,
     RECIPIENTS,
     TRANSFERS,
+    CategoryNotice,
+    notices,
 )
 from services.access_package.documents import Document, HtmlDocument, JsonDocument, PdfDocument
 from services.access_package.reading import Index, Run, export_files, index_exports, records
+from services.stores.retention import Retention
 
 BATCH = 500
 PACKAGES = "packages"
@@ -41,15 +43,16 @@ def package_directory(data_dir: Path, reference: str) -> Path:
 
 
 def build_package(data_dir: Path, reference: str, package_ref: str, *, now: datetime,
-                  expiry_days: int, secret: bytes, postal: bool = False,
+                  expiry_days: int, secret: bytes, retention: Retention, postal: bool = False,
                   categories: Iterable[Category] = (), pdf_max_rows: int = 2_000,
                   scrypt: tuple[int, int, int] = (sealing.SCRYPT_N, sealing.SCRYPT_R,
                                                   sealing.SCRYPT_P)) -> BuiltPackage:
     """Seal the package of ``reference`` under ``packages/<reference>/`` and return the
     one-time code that opens it. ``categories``: those the request covers (default: every
-    category found in the exports)."""
+    category found in the exports); ``retention``: the configured periods the notices name."""
     index = index_exports(export_files(data_dir / package_ref))
-    chosen = [c for c in NOTICES if c in set(categories) or c in index.counts]
+    wording = notices(retention)
+    chosen = [c for c in wording if c in set(categories) or c in index.counts]
     expires_at = now + timedelta(days=expiry_days)
     files = (JSON, HTML, PDF) if postal else (JSON, HTML)
     created, expires = now.isoformat(), expires_at.isoformat()
@@ -69,7 +72,8 @@ def build_package(data_dir: Path, reference: str, package_ref: str, *, now: date
     if postal:
         documents.append(PdfDocument(writers[PDF], f"Vos données - {reference}", pdf_max_rows))
     try:
-        _write(documents, index, chosen, _meta(reference, now, expires_at))
+        _write(documents, index, [(c, wording[c]) for c in chosen],
+               _meta(reference, now, expires_at))
         for document in documents:
             document.close()
     except BaseException:
@@ -114,12 +118,11 @@ def _meta(reference: str, now: datetime, expires_at: datetime) -> dict[str, Any]
             "recipients": list(RECIPIENTS), "transfers": TRANSFERS}
 
 
-def _write(documents: list[Document], index: Index, chosen: list[Category],
-           meta: dict[str, Any]) -> None:
+def _write(documents: list[Document], index: Index,
+           chosen: list[tuple[Category, CategoryNotice]], meta: dict[str, Any]) -> None:
     for document in documents:
         document.head(meta)
-    for category in chosen:
-        notice = NOTICES[category]
+    for category, notice in chosen:
         summary = index.summaries.get(category)
         described = {
             "category": category.value, "label": notice.label, "contents": notice.contents,

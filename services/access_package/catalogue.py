@@ -1,15 +1,20 @@
 """What the privacy policy says about each data category, as data (rulebook §4, §6).
 
 The wording is the policy's (``shared/seed/000_…txt``, 15/12/2021); retention follows the
-stores' own rules (``services/<store>/sources.py``). Counsel edits this module, not code.
+stores' own rules (``services/<store>/sources.py``), and its periods are the configured ones
+(``DSR_TRAFFIC_RETENTION_MONTHS``, ``DSR_ACCOUNTING_RETENTION_YEARS``, through
+``services.stores.retention.Retention``): ``notices(retention)``. Counsel edits this module,
+not code.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from contracts.vocabulary import Category, Store
+from services.stores.retention import Retention
 
 C = Category
 
@@ -92,7 +97,11 @@ _AUTHORITIES = "Répondre aux réquisitions des autorités et aux décisions de 
 _STOLEN = "Assurer le blocage, à l'utilisation, des mobiles déclarés volés"
 
 _DURING_CONTRACT = "durée du contrat, puis suppression ou anonymisation sauf obligation légale"
-_TRAFFIC = "12 mois après l'événement (conservation légale des données de trafic)"
+
+
+def _traffic(retention: Retention) -> str:
+    return (f"{retention.traffic_months} mois après l'événement (conservation légale des "
+            "données de trafic)")
 
 
 @dataclass(frozen=True)
@@ -106,7 +115,6 @@ class CategoryNotice:
     bases: tuple[Basis, ...]
     retention: str
     logic: str | None = None
-    monthly: bool = False
 
     @property
     def source_systems(self) -> list[str]:
@@ -118,55 +126,66 @@ class CategoryNotice:
 
 
 B = Basis
-NOTICES: dict[Category, CategoryNotice] = {
-    C.IDENTIFICATION: CategoryNotice(
-        "Données d'identification",
-        "nom, prénom, photo, profession, code client, numéro NINA, RCCM, NIF",
-        (Store.CRM,), (_IDENTIFY, _ORDER, _RIGHTS, _AUTHORITIES),
-        (B.CONTRACT, B.LEGAL_OBLIGATION), _DURING_CONTRACT),
-    C.PERSONAL_CHARACTERISTICS: CategoryNotice(
-        "Caractéristiques personnelles", "date et lieu de naissance, genre, nationalité",
-        (Store.CRM,), (_IDENTIFY,), (B.CONTRACT,), _DURING_CONTRACT),
-    C.CONTACT: CategoryNotice(
-        "Données de contact", "adresse physique et postale, e-mail, numéro de téléphone",
-        (Store.CRM, Store.BILLING), (_COMMUNICATE, _MAIL, _BILL, _RECOVER),
-        (B.CONTRACT,), _DURING_CONTRACT),
-    C.ECONOMIC_FINANCIAL: CategoryNotice(
-        "Données économiques et financières",
-        "consommation, factures, paiements, moyens de paiement, RIB (masqué sauf ses 4 "
-        "derniers caractères), dettes et litiges",
-        (Store.BILLING,), (_BILL, _RECOVER, _DISPUTES, _KEEP),
-        (B.CONTRACT, B.LEGAL_OBLIGATION),
-        "facturation : durée du contrat ; pièces comptables : 10 ans après la clôture de "
-        "l'exercice (OHADA) ; dette : jusqu'au recouvrement ou à la prescription"),
-    C.CONNECTION_USAGE: CategoryNotice(
-        "Données de connexion, d'usage et d'interaction",
-        "relevés des appels, SMS et sessions internet (CDR), adresses IP ; les numéros de vos "
-        "correspondants sont masqués en leur milieu (données de tiers)",
-        (Store.CDR,), (_BILL, _SECURITY, _FRAUD, _ANALYTICS, _KEEP, _AUTHORITIES),
-        (B.CONTRACT, B.LEGITIMATE_INTEREST, B.LEGAL_OBLIGATION), _TRAFFIC, monthly=True),
-    C.PRODUCTS_SERVICES: CategoryNotice(
-        "Produits et services détenus ou utilisés", "lignes, offres et périodes de détention",
-        (Store.CRM,), (_ORDER, _AFTER_SALES, _SUSPEND), (B.CONTRACT,), _DURING_CONTRACT),
-    C.AGENT_INTERACTIONS: CategoryNotice(
-        "Interactions avec les téléconseillers", "date, canal et objet de vos échanges",
-        (Store.CRM,), (_CLAIMS, _AFTER_SALES, _IMPROVE),
-        (B.CONTRACT, B.LEGITIMATE_INTEREST), "durée du traitement de la demande et du contrat"),
-    C.DEVICE: CategoryNotice(
-        "Type et modèle du terminal", "type et modèle déclarés, IMEI vu sur le réseau",
-        (Store.CRM, Store.CDR), (_EQUIPMENT, _STOLEN, _CONNECTED),
-        (B.CONTRACT, B.LEGAL_OBLIGATION),
-        "fichier clients : durée du contrat ; réseau : 12 mois après l'événement "
-        "(conservation légale des données de trafic)", monthly=True),
-    C.PROFILES_SCORES: CategoryNotice(
-        "Profils et scores de segmentation", "segment, score et préférences de prospection",
-        (Store.CRM,), (_MARKETING, _IMPROVE, _ANALYTICS), (B.LEGITIMATE_INTEREST,),
-        "jusqu'à votre opposition, au plus la durée du contrat", logic=SEGMENTATION_LOGIC),
-    C.LOCATION: CategoryNotice(
-        "Données de localisation", "cellule du réseau (ville, région) de chaque événement",
-        (Store.CDR,), (_SECURITY, _KEEP, _AUTHORITIES), (B.LEGAL_OBLIGATION,), _TRAFFIC,
-        monthly=True),
-}
+MONTHLY = frozenset({C.CONNECTION_USAGE, C.DEVICE, C.LOCATION})
+"""Categories whose CDR rows get a monthly summary besides the full list."""
+
+
+@cache
+def notices(retention: Retention) -> dict[Category, CategoryNotice]:
+    """Each category's notice, its retention worded with the configured periods."""
+    return _table(retention)
+
+
+def _table(retention: Retention) -> dict[Category, CategoryNotice]:
+    traffic = _traffic(retention)
+    return {
+        C.IDENTIFICATION: CategoryNotice(
+            "Données d'identification",
+            "nom, prénom, photo, profession, code client, numéro NINA, RCCM, NIF",
+            (Store.CRM,), (_IDENTIFY, _ORDER, _RIGHTS, _AUTHORITIES),
+            (B.CONTRACT, B.LEGAL_OBLIGATION), _DURING_CONTRACT),
+        C.PERSONAL_CHARACTERISTICS: CategoryNotice(
+            "Caractéristiques personnelles", "date et lieu de naissance, genre, nationalité",
+            (Store.CRM,), (_IDENTIFY,), (B.CONTRACT,), _DURING_CONTRACT),
+        C.CONTACT: CategoryNotice(
+            "Données de contact", "adresse physique et postale, e-mail, numéro de téléphone",
+            (Store.CRM, Store.BILLING), (_COMMUNICATE, _MAIL, _BILL, _RECOVER),
+            (B.CONTRACT,), _DURING_CONTRACT),
+        C.ECONOMIC_FINANCIAL: CategoryNotice(
+            "Données économiques et financières",
+            "consommation, factures, paiements, moyens de paiement, RIB (masqué sauf ses 4 "
+            "derniers caractères), dettes et litiges",
+            (Store.BILLING,), (_BILL, _RECOVER, _DISPUTES, _KEEP),
+            (B.CONTRACT, B.LEGAL_OBLIGATION),
+            f"facturation : durée du contrat ; pièces comptables : {retention.accounting_years} "
+            "ans après la clôture de l'exercice (OHADA) ; dette : jusqu'au recouvrement ou à la "
+            "prescription"),
+        C.CONNECTION_USAGE: CategoryNotice(
+            "Données de connexion, d'usage et d'interaction",
+            "relevés des appels, SMS et sessions internet (CDR), adresses IP ; les numéros de vos "
+            "correspondants sont masqués en leur milieu (données de tiers)",
+            (Store.CDR,), (_BILL, _SECURITY, _FRAUD, _ANALYTICS, _KEEP, _AUTHORITIES),
+            (B.CONTRACT, B.LEGITIMATE_INTEREST, B.LEGAL_OBLIGATION), traffic),
+        C.PRODUCTS_SERVICES: CategoryNotice(
+            "Produits et services détenus ou utilisés", "lignes, offres et périodes de détention",
+            (Store.CRM,), (_ORDER, _AFTER_SALES, _SUSPEND), (B.CONTRACT,), _DURING_CONTRACT),
+        C.AGENT_INTERACTIONS: CategoryNotice(
+            "Interactions avec les téléconseillers", "date, canal et objet de vos échanges",
+            (Store.CRM,), (_CLAIMS, _AFTER_SALES, _IMPROVE),
+            (B.CONTRACT, B.LEGITIMATE_INTEREST), "durée du traitement de la demande et du contrat"),
+        C.DEVICE: CategoryNotice(
+            "Type et modèle du terminal", "type et modèle déclarés, IMEI vu sur le réseau",
+            (Store.CRM, Store.CDR), (_EQUIPMENT, _STOLEN, _CONNECTED),
+            (B.CONTRACT, B.LEGAL_OBLIGATION),
+            f"fichier clients : durée du contrat ; réseau : {traffic}"),
+        C.PROFILES_SCORES: CategoryNotice(
+            "Profils et scores de segmentation", "segment, score et préférences de prospection",
+            (Store.CRM,), (_MARKETING, _IMPROVE, _ANALYTICS), (B.LEGITIMATE_INTEREST,),
+            "jusqu'à votre opposition, au plus la durée du contrat", logic=SEGMENTATION_LOGIC),
+        C.LOCATION: CategoryNotice(
+            "Données de localisation", "cellule du réseau (ville, région) de chaque événement",
+            (Store.CDR,), (_SECURITY, _KEEP, _AUTHORITIES), (B.LEGAL_OBLIGATION,), traffic),
+    }
 
 MASKED_FIELDS = {"counterpart": "msisdn", "rib": "rib"}
 """Fields the stores mask in their exports; the builder checks they did (never re-masks)."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from contracts.vocabulary import Category, Store
-from services.access_package.catalogue import MASKED_FIELDS, NEVER_EXPORTED_SOURCES, NOTICES
+from services.access_package.catalogue import MASKED_FIELDS, MONTHLY, NEVER_EXPORTED_SOURCES
 from services.access_package.summary import MonthlySummary
 
 MASK = "*"
@@ -70,7 +70,7 @@ def index_exports(files: list[Path]) -> Index:
                 if key is None:
                     continue
                 index.counts[category] = index.counts.get(category, 0) + 1
-                if NOTICES[category].monthly and line_store == Store.CDR.value:
+                if category in MONTHLY and line_store == Store.CDR.value:
                     summary = index.summaries.setdefault(category, MonthlySummary(category))
                     summary.add(_parse(raw, path)["record"])
             _close_run(index, path, current, start, offset, store)

@@ -11,7 +11,13 @@ from typing import Any
 
 from contracts.backoffice import StoreResult
 from contracts.discovery import DiscoveryCompleted
-from contracts.fulfilment import FulfilmentCompleted, FulfilmentFailed
+from contracts.fulfilment import (
+    FulfilmentClosed,
+    FulfilmentCompleted,
+    FulfilmentFailed,
+    FulfilmentRetried,
+    FulfilmentReviewDecided,
+)
 from contracts.identity import (
     CheckResult,
     DocumentReminderDue,
@@ -22,7 +28,7 @@ from contracts.identity import (
     ReviewRequested,
 )
 from contracts.intake import DocumentRegistered, RequestRegistered, WithdrawalSubmitted
-from contracts.notification import NotificationSent
+from contracts.notification import NotificationSent, PackageDestroyed
 from contracts.restriction import (
     RestrictionLiftAnnounced,
     RestrictionLifted,
@@ -35,6 +41,7 @@ from contracts.status import (
     RequestWithdrawn,
     StatusChanged,
 )
+from contracts.vocabulary import RequestState
 from services.audit.journal import incoming, record
 from services.runtime.deps import Deps
 
@@ -148,7 +155,31 @@ def on_fulfilled(event: FulfilmentCompleted, deps: Deps) -> None:
 def on_fulfilment_failed(event: FulfilmentFailed, deps: Deps) -> None:
     """That it failed; the store's error text may quote data, so it is not kept."""
     record(deps, event.reference, {"right": event.right.value, "failed": True},
-           fulfilment_failed=True)
+           fulfilment_failed=True, fulfilment_review="pending",
+           state=RequestState.MANUAL_REVIEW.value, state_at=incoming(deps).time, reopen=True)
+
+
+def on_fulfilment_review_decided(event: FulfilmentReviewDecided, deps: Deps) -> None:
+    """The decision only: the reviewer's name and words stay out."""
+    record(deps, event.reference, {"fulfilment_review": event.decision.value}, create=False)
+
+
+def on_fulfilment_retried(event: FulfilmentRetried, deps: Deps) -> None:
+    record(deps, event.reference, {"right": event.right.value, "run": event.run},
+           create=False, fulfilment_review="retried")
+
+
+def on_fulfilment_closed(event: FulfilmentClosed, deps: Deps) -> None:
+    """That it was closed; the reason is the back office's free text, so it is not kept."""
+    record(deps, event.reference, {"right": event.right.value, "closed": True},
+           create=False, fulfilment_review="closed")
+
+
+def on_package_destroyed(event: PackageDestroyed, deps: Deps) -> None:
+    record(deps, event.reference,
+           {"package": "destroyed", "expired_at": event.expired_at,
+            "destroyed_at": event.destroyed_at},
+           create=False, package_destroyed_at=event.destroyed_at)
 
 
 def on_notified(event: NotificationSent, deps: Deps) -> None:

@@ -28,6 +28,7 @@ STATE_ORDER = [S.REGISTERED, S.DOCUMENT_REQUESTED, S.MANUAL_REVIEW, S.IDENTITY_V
 STATE_RANK = {state.value: rank for rank, state in enumerate(STATE_ORDER)}
 IDENTITY_RANK = {"document_requested": 0, "manual_review": 1, "verified": 2, "rejected": 2}
 KEEP_FIRST = ("escalated_at", "breached_at")
+REOPENABLE = frozenset({S.IDENTITY_VERIFIED.value, S.DATA_DISCOVERED.value})
 
 
 def incoming(deps: Deps) -> CloudEvent:
@@ -76,12 +77,14 @@ def append(deps: Deps, reference: str, summary: Mapping[str, Any]) -> int:
 
 def touch_register(deps: Deps, reference: str, sequence: int, *, create: bool = True,
                    state: str | None = None, state_at: datetime | None = None,
-                   identity: str | None = None, **values: Any) -> None:
+                   identity: str | None = None, reopen: bool = False,
+                   **values: Any) -> None:
     """Fold what an event says into the reference's register row.
 
     States and identity outcomes only move forward, so an event that arrives late never
-    moves a row back. ``None`` values never erase what is known; the first escalation and
-    breach are kept.
+    moves a row back; ``reopen``: a failed fulfilment sends a verified request (or a retried
+    one) back to manual review. ``None`` values never erase what is known; the first
+    escalation and breach are kept.
     """
     t = register.c
     row = deps.db.execute(select(register).where(t.reference == reference)).first()
@@ -90,7 +93,8 @@ def touch_register(deps: Deps, reference: str, sequence: int, *, create: bool = 
     known = dict(row._mapping) if row is not None else {}
     changes = {k: v for k, v in values.items()
                if v is not None and not (k in KEEP_FIRST and known.get(k) is not None)}
-    if state is not None and _moves_forward(known.get("state"), state):
+    reopened = reopen and known.get("state") in REOPENABLE
+    if state is not None and (reopened or _moves_forward(known.get("state"), state)):
         changes.update(state=state, state_at=state_at)
         if S(state).is_final:
             changes["completed_at"] = state_at

@@ -20,7 +20,9 @@ from services.audit.tables import register
 
 CSV_COLUMNS = ("reference", "right", "channel", "received_at", "due_on", "completed_at",
                "result", "identity", "outcomes", "escalated", "breached", "breach_recorded_at",
-               "completed_late")
+               "completed_late", "package_destroyed_at")
+REVIEWED = {"retried": "fulfilment failed, retried after review",
+            "closed": "fulfilment failed, closed after review"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class RegisterRow:
     breached: bool = False
     breach_recorded_at: datetime | None = None
     completed_late: bool = False
+    package_destroyed_at: datetime | None = None
 
     @property
     def open(self) -> bool:
@@ -61,7 +64,8 @@ class RegisterRow:
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
-        for key in ("received_at", "completed_at", "breach_recorded_at", "due_on"):
+        for key in ("received_at", "completed_at", "breach_recorded_at", "due_on",
+                    "package_destroyed_at"):
             value = data[key]
             data[key] = value.isoformat() if value is not None else None
         return data
@@ -77,18 +81,27 @@ class RegisterRow:
 def _row(values: Mapping[str, Any]) -> RegisterRow:
     due, completed = values["due_on"], values["completed_at"]
     late = bool(due and completed and completed.date() > due)
-    result = values["state"]
-    if values["fulfilment_failed"] and result not in {"completed", "closed", "withdrawn"}:
-        result = f"{result} (fulfilment failed)"
     return RegisterRow(
         reference=values["reference"], right=values["right"], channel=values["channel"],
         received_at=values["received_at"], due_on=due, completed_at=completed,
-        result=result, identity=values["identity"],
+        result=_result(values), identity=values["identity"],
         outcomes=[Outcome(**o) for o in values["outcomes"] or []],
         escalated=values["escalated_at"] is not None,
         breached=values["breached_at"] is not None or late,
         breach_recorded_at=values["breached_at"], completed_late=late,
+        package_destroyed_at=values["package_destroyed_at"],
     )
+
+
+def _result(values: Mapping[str, Any]) -> str | None:
+    """The state, and what became of a failed fulfilment: in review, retried or closed."""
+    state: str | None = values["state"]
+    review = values["fulfilment_review"]
+    if review in REVIEWED:
+        return f"{state} ({REVIEWED[review]})"
+    if values["fulfilment_failed"] and state not in {"completed", "closed", "withdrawn"}:
+        return f"{state} (fulfilment failed)"
+    return state
 
 
 def rows(db: Connection, start: date, end: date) -> list[RegisterRow]:

@@ -8,7 +8,13 @@ rejected intakes (no request exists), status queries and clock ticks (no step of
 
 from contracts.backoffice import StoreResult
 from contracts.discovery import DiscoveryCompleted
-from contracts.fulfilment import FulfilmentCompleted, FulfilmentFailed
+from contracts.fulfilment import (
+    FulfilmentClosed,
+    FulfilmentCompleted,
+    FulfilmentFailed,
+    FulfilmentRetried,
+    FulfilmentReviewDecided,
+)
 from contracts.identity import (
     DocumentReminderDue,
     DocumentRequested,
@@ -18,7 +24,7 @@ from contracts.identity import (
     ReviewRequested,
 )
 from contracts.intake import DocumentRegistered, RequestRegistered, WithdrawalSubmitted
-from contracts.notification import NotificationSent
+from contracts.notification import NotificationSent, PackageDestroyed
 from contracts.restriction import (
     RestrictionLiftAnnounced,
     RestrictionLifted,
@@ -50,6 +56,10 @@ WORKER = Worker(
         on(DiscoveryCompleted, handlers.on_discovered),
         on(FulfilmentCompleted, handlers.on_fulfilled),
         on(FulfilmentFailed, handlers.on_fulfilment_failed),
+        on(FulfilmentReviewDecided, handlers.on_fulfilment_review_decided),
+        on(FulfilmentRetried, handlers.on_fulfilment_retried),
+        on(FulfilmentClosed, handlers.on_fulfilment_closed),
+        on(PackageDestroyed, handlers.on_package_destroyed),
         on(NotificationSent, handlers.on_notified),
         on(RestrictionLiftRequested, handlers.on_lift_requested),
         on(RestrictionLiftAnnounced, handlers.on_lift_announced),

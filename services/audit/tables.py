@@ -72,6 +72,8 @@ register = Table(
     Column("failed_checks", JSON, nullable=True),
     Column("outcomes", JSON, nullable=True),
     Column("fulfilment_failed", Boolean, nullable=False, default=False),
+    Column("fulfilment_review", String(20), nullable=True),
+    Column("package_destroyed_at", UtcDateTime(), nullable=True),
     Column("escalated_at", UtcDateTime(), nullable=True),
     Column("breached_at", UtcDateTime(), nullable=True),
     Column("last_sequence", Sequence, nullable=False),

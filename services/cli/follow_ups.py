@@ -12,6 +12,7 @@ import click
 from rich.console import Console
 
 from contracts.envelope import CloudEvent, Message
+from contracts.fulfilment import FulfilmentReviewDecided, ReviewDecision
 from contracts.identity import ReviewDecided
 from contracts.intake import DocumentSubmitted, IdentityDocument, WithdrawalSubmitted
 from contracts.restriction import RestrictionLiftRequested
@@ -48,11 +49,19 @@ def withdraw(client: BusClient, reference: str, channel: str) -> None:
                                         received_at=datetime.now(UTC)), reference)
 
 
-def review(client: BusClient, reference: str, approve: bool, reviewer: str, reason: str) -> None:
+def review(client: BusClient, reference: str, decision: str, reviewer: str,
+           reason: str) -> None:
+    """``approve``/``reject``: an identity review; ``retry``/``close``: a failed fulfilment."""
     if len(reason.strip()) < 3:
         raise click.UsageError("--reason must say why (at least 3 characters)")
-    publish(client, ReviewDecided(reference=reference, approved=approve, reviewer=reviewer,
-                                  reason=reason), reference)
+    message: Message
+    if decision in ("approve", "reject"):
+        message = ReviewDecided(reference=reference, approved=decision == "approve",
+                                reviewer=reviewer, reason=reason)
+    else:
+        message = FulfilmentReviewDecided(reference=reference, decision=ReviewDecision(decision),
+                                          reviewer=reviewer, reason=reason)
+    publish(client, message, reference)
 
 
 def lift_restriction(client: BusClient, reference: str, reason: str, requested_by: str) -> None:

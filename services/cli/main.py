@@ -189,13 +189,24 @@ def withdraw(reference: str, channel: str) -> None:
 
 @main.command()
 @click.argument("reference")
-@click.option("--approve/--reject", required=True, help="The back-office decision.")
-@click.option("--reason", required=True, help="Why; kept in the record.")
+@click.option("--approve", "decision", flag_value="approve",
+              help="Identity review: the identity is confirmed.")
+@click.option("--reject", "decision", flag_value="reject",
+              help="Identity review: the identity is not confirmed.")
+@click.option("--retry", "decision", flag_value="retry",
+              help="Fulfilment failed: run the saga again from the start in every store.")
+@click.option("--close", "decision", flag_value="close",
+              help="Fulfilment failed: close the request; the customer is told why.")
+@click.option("--reason", required=True, help="Why; kept in the record (told the customer "
+              "on --close).")
 @click.option("--reviewer", default=lambda: os.environ.get("USER", "back-office"),
               show_default="$USER")
-def review(reference: str, approve: bool, reason: str, reviewer: str) -> None:
-    """Decide a request in manual identity review."""
-    follow_ups.review(_client(Settings()), reference, approve, reviewer, reason)
+def review(reference: str, decision: str | None, reason: str, reviewer: str) -> None:
+    """Decide a request in manual review: identity (--approve/--reject) or a failed
+    fulfilment (--retry/--close)."""
+    if decision is None:
+        raise click.UsageError("choose one of --approve, --reject, --retry, --close")
+    follow_ups.review(_client(Settings()), reference, decision, reviewer, reason)
 
 
 @main.command()

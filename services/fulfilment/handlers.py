@@ -16,7 +16,7 @@ from contracts.discovery import DiscoveryCompleted
 from contracts.fulfilment import CategoryOutcome, FulfilmentCompleted, FulfilmentFailed
 from contracts.status import ClockTicked, RequestWithdrawn
 from contracts.vocabulary import Right
-from services.fulfilment import lifting
+from services.fulfilment import lifting, review
 from services.fulfilment import steps as saga_steps
 from services.fulfilment.policy import plan
 from services.fulfilment.tables import fulfilments, withdrawals
@@ -89,8 +89,10 @@ def resend_overdue(tick: ClockTicked, deps: Deps) -> None:
 
 
 def stop_on_withdrawal(withdrawn: RequestWithdrawn, deps: Deps) -> None:
-    """No new export goes out; a saga not yet committed is compensated once prepared."""
+    """No new export goes out; a saga not yet committed is compensated once prepared; a
+    failed one awaiting review forgets what it kept to be retried."""
     remember_withdrawal(deps, withdrawals, withdrawn.reference)
+    review.forget(withdrawn.reference, deps)
 
 
 def _complete(deps: Deps, reference: str, right: Right, outcomes: list[dict[str, Any]],

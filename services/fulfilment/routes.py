@@ -2,9 +2,10 @@
 
 from contracts.backoffice import StoreAction, StoreResult
 from contracts.discovery import DiscoveryCompleted
+from contracts.fulfilment import FulfilmentReviewDecided
 from contracts.restriction import RestrictionLiftNotified, RestrictionLiftRequested
 from contracts.status import ClockTicked, RequestWithdrawn
-from services.fulfilment import handlers, lifting
+from services.fulfilment import handlers, lifting, review
 from services.fulfilment.tables import metadata
 from services.runtime.routing import Route, Worker, on
 
@@ -22,5 +23,6 @@ WORKER = Worker(
         on(ClockTicked, handlers.resend_overdue),
         on(RestrictionLiftRequested, lifting.announce),
         on(RestrictionLiftNotified, lifting.notified),
+        on(FulfilmentReviewDecided, review.decide),
     ),
 )

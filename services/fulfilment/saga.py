@@ -58,6 +58,7 @@ class Saga:
     failure: str | None = None
     compensated: tuple[Store, ...] = ()
     not_restored: tuple[str, ...] = ()
+    run: int = 1
 
     @property
     def over(self) -> bool:
@@ -92,6 +93,14 @@ class Decision:
 
 def start(stores: tuple[Store, ...], now: datetime) -> Decision:
     return _send_all(Saga(stores=stores, phase=Phase.PREPARE), Phase.PREPARE, now)
+
+
+def restart(saga: Saga, now: datetime) -> Decision | None:
+    """A review decided to retry a failed saga: a new run, from prepare, in every store."""
+    if saga.phase is not Phase.FAILED:
+        return None
+    return _send_all(Saga(stores=saga.stores, phase=Phase.PREPARE, run=saga.run + 1),
+                     Phase.PREPARE, now)
 
 
 def on_reply(saga: Saga, store: Store, action: StoreAction, ok: bool, error: str | None,
@@ -172,7 +181,7 @@ def to_json(saga: Saga) -> dict[str, Any]:
                      "sent_at": w.sent_at.isoformat()} for w in saga.waiting],
         "to_compensate": [s.value for s in saga.to_compensate], "failure": saga.failure,
         "compensated": [s.value for s in saga.compensated],
-        "not_restored": list(saga.not_restored),
+        "not_restored": list(saga.not_restored), "run": saga.run,
     }
 
 
@@ -183,5 +192,5 @@ def from_json(data: dict[str, Any]) -> Saga:
                               datetime.fromisoformat(w["sent_at"])) for w in data["waiting"]),
         to_compensate=tuple(Store(s) for s in data["to_compensate"]),
         failure=data["failure"], compensated=tuple(Store(s) for s in data["compensated"]),
-        not_restored=tuple(data["not_restored"]),
+        not_restored=tuple(data["not_restored"]), run=data.get("run", 1),
     )

@@ -14,7 +14,7 @@ from sqlalchemy import Row, insert, select
 from contracts.backoffice import StoreAction, StoreCommand, StoreResult
 from contracts.discovery import DiscoveryCompleted
 from contracts.fulfilment import CategoryOutcome, FulfilmentCompleted, FulfilmentFailed
-from contracts.vocabulary import Right
+from contracts.vocabulary import Right, Store
 from services.fulfilment import lifting, saga
 from services.fulfilment.policy import StoreStep
 from services.fulfilment.tables import fulfilments, withdrawals
@@ -50,7 +50,7 @@ def begin(discovered: DiscoveryCompleted, steps: list[StoreStep], deps: Deps) ->
         due_at=decision.saga.due_at(limits(deps)), version=1, updated_at=deps.now()))
     row = _load(deps, discovered.reference)
     assert row is not None
-    _send(deps, row, decision.sends)
+    _send(deps, row, decision.sends, decision.saga.run)
 
 
 def on_result(result: StoreResult, deps: Deps) -> None:
@@ -58,6 +58,8 @@ def on_result(result: StoreResult, deps: Deps) -> None:
     if row is None or row.saga is None:
         return
     current = saga.from_json(row.saga)
+    if result.command_id != command_id(row.reference, current.run, result.action, result.store):
+        return  # a reply to an earlier run
     decision = saga.on_reply(current, result.store, result.action, result.ok, result.error,
                              deps.now())
     if decision is None:
@@ -70,6 +72,17 @@ def on_result(result: StoreResult, deps: Deps) -> None:
         outcomes = outcomes + [{**o.model_dump(mode="json"), "store": result.store.value}
                                for o in result.outcomes]
     _apply(deps, row, decision, outcomes=outcomes)
+
+
+def retry(row: Row[Any], deps: Deps) -> int | None:
+    """Run the saga again from prepare (a review decided so); the new run, or ``None``."""
+    if row.saga is None or row.command is None:
+        return None
+    decision = saga.restart(saga.from_json(row.saga), deps.now())
+    if decision is None:
+        return None
+    _apply(deps, row, decision, outcomes=[])
+    return decision.saga.run
 
 
 def on_tick(row: Row[Any], now: datetime, deps: Deps) -> None:
@@ -86,11 +99,11 @@ def overdue(deps: Deps, now: datetime) -> list[Row[Any]]:
 
 def _apply(deps: Deps, row: Row[Any], decision: saga.Decision, **values: Any) -> None:
     state = decision.saga
-    finished = state.over
+    done = state.phase is saga.Phase.COMPLETED  # a failed saga keeps its command for a retry
     save_versioned(deps.db, fulfilments, row, deps.now(), state=state.phase.value,
                    saga=saga.to_json(state), due_at=state.due_at(limits(deps)),
-                   **({"command": None} if finished else {}), **values)
-    _send(deps, row, decision.sends)
+                   **({"command": None} if done else {}), **values)
+    _send(deps, row, decision.sends, state.run)
     if state.phase is saga.Phase.COMPLETED:
         if Right(row.right) is Right.RESTRICTION and row.command is not None:
             lifting.remember(row.reference, row.command, deps)
@@ -107,7 +120,13 @@ def _apply(deps: Deps, row: Row[Any], decision: saga.Decision, **values: Any) ->
         ), subject=row.reference)
 
 
-def _send(deps: Deps, row: Row[Any], sends: tuple[saga.Send, ...]) -> None:
+def command_id(reference: str, run: int, action: StoreAction, store: Store) -> str:
+    """Unique per (run, action, store): a re-send has the same id, a retried run new ones."""
+    prefix = reference if run == 1 else f"{reference}:r{run}"
+    return f"{prefix}:{action.value}:{store.value}"
+
+
+def _send(deps: Deps, row: Row[Any], sends: tuple[saga.Send, ...], run: int) -> None:
     """Publish one signed command per decision; a re-send has the same command id."""
     template = row.command
     if not sends or template is None:
@@ -115,7 +134,7 @@ def _send(deps: Deps, row: Row[Any], sends: tuple[saga.Send, ...]) -> None:
     for send in sends:
         step = template["steps"][send.store.value]
         deps.publish(StoreCommand(
-            command_id=f"{row.reference}:{send.action.value}:{send.store.value}",
+            command_id=command_id(row.reference, run, send.action, send.store), run=run,
             reference=row.reference, store=send.store, action=send.action,
             change=StoreAction(step["change"]), customer_code=template["customer_code"],
             holdings=template["holdings"], categories=step["categories"],

@@ -3,6 +3,8 @@
 States only move forward (a late or redelivered event never moves a request back), and
 every move is published as ``request.status-changed.v1``. One exception: a fulfilment that
 failed for good (its stores compensated) sends a verified request back to manual review.
+There the back office decides: a retry moves it back into fulfilment (``data_discovered``,
+then fulfilled and completed), a close ends it (``closed``, with the reason).
 """
 
 from __future__ import annotations
@@ -10,7 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from contracts.discovery import DiscoveryCompleted
-from contracts.fulfilment import FulfilmentCompleted, FulfilmentFailed
+from contracts.fulfilment import (
+    FulfilmentClosed,
+    FulfilmentCompleted,
+    FulfilmentFailed,
+    FulfilmentRetried,
+)
 from contracts.identity import (
     DocumentRequested,
     IdentityRejected,
@@ -83,6 +90,16 @@ def on_fulfilled(event: FulfilmentCompleted, deps: Deps) -> None:
 def on_fulfilment_failed(event: FulfilmentFailed, deps: Deps) -> None:
     advance(deps, event.reference, S.MANUAL_REVIEW, event.reason,
             back_from=REVIEWABLE_AFTER_FULFILMENT)
+
+
+def on_fulfilment_retried(event: FulfilmentRetried, deps: Deps) -> None:
+    advance(deps, event.reference, S.DATA_DISCOVERED,
+            f"fulfilment run {event.run} after a back-office review")
+
+
+def on_fulfilment_closed(event: FulfilmentClosed, deps: Deps) -> None:
+    advance(deps, event.reference, S.CLOSED,
+            f"closed after a back-office review: {event.reason}"[:500])
 
 
 def on_notified(event: NotificationSent, deps: Deps) -> None:

@@ -1,7 +1,12 @@
 """What the intake worker consumes, and which handler takes each message."""
 
 from contracts.discovery import DiscoveryCompleted
-from contracts.fulfilment import FulfilmentCompleted, FulfilmentFailed
+from contracts.fulfilment import (
+    FulfilmentClosed,
+    FulfilmentCompleted,
+    FulfilmentFailed,
+    FulfilmentRetried,
+)
 from contracts.identity import (
     DocumentRequested,
     IdentityRejected,
@@ -32,6 +37,8 @@ WORKER = Worker(
         on(DiscoveryCompleted, progress.on_discovered),
         on(FulfilmentCompleted, progress.on_fulfilled),
         on(FulfilmentFailed, progress.on_fulfilment_failed),
+        on(FulfilmentRetried, progress.on_fulfilment_retried),
+        on(FulfilmentClosed, progress.on_fulfilment_closed),
         on(NotificationSent, progress.on_notified),
     ),
 )

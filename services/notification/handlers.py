@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Row, insert, select
 
-from contracts.fulfilment import FulfilmentCompleted
+from contracts.fulfilment import FulfilmentClosed, FulfilmentCompleted
 from contracts.identity import DocumentReminderDue, DocumentRequested, IdentityRejected
 from contracts.intake import RequestRegistered
 from contracts.notification import Medium, NotificationKind, NotificationSent
@@ -14,7 +14,7 @@ from contracts.restriction import RestrictionLiftAnnounced, RestrictionLiftNotif
 from contracts.status import RequestWithdrawn
 from contracts.vocabulary import Action, Category, Channel, Right, Store
 from services.access_package.pdf import letter_pdf
-from services.notification import notices, packages, wording
+from services.notification import expiry, notices, packages, wording
 from services.notification.rendering import render
 from services.notification.sms import sms_parts
 from services.notification.tables import outbound_messages, recipients, withdrawals
@@ -100,6 +100,7 @@ def _package(deps: Deps, recipient: Row[Any], event: FulfilmentCompleted) -> dic
     issued = packages.issue(deps.settings, recipient.reference, event.package_ref or "",
                             now=deps.now(), postal=recipient.channel == Channel.POSTAL.value,
                             categories=[o.category for o in event.outcomes])
+    expiry.remember(deps, recipient.reference, issued.expires_at)
     context = _context(recipient) | {"code": issued.code, "expires_on": issued.expires_on}
     sms = render(K.PACKAGE_CODE.value, "sms", **context)
     _deliver(deps, recipient, K.PACKAGE_CODE, Medium.SMS, sms, sms_parts(sms))
@@ -108,6 +109,12 @@ def _package(deps: Deps, recipient: Row[Any], event: FulfilmentCompleted) -> dic
                  subject=recipient.reference)
     packages.discard_exports(deps.settings, event.package_ref or "")
     return {"expires_on": issued.expires_on}
+
+
+def tell_closed(event: FulfilmentClosed, deps: Deps) -> None:
+    """A failed fulfilment closed after review: the reason, and the right to complain."""
+    _send(deps, _recipient(deps, event.reference), K.FAILURE,
+          {"reason": event.reason, "restored": event.restored}, letter=True)
 
 
 def announce_lift(event: RestrictionLiftAnnounced, deps: Deps) -> None:

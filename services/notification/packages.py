@@ -20,6 +20,7 @@ from services.access_package.builder import (
 from services.access_package.reading import ExportError
 from services.runtime.errors import Reject
 from services.runtime.settings import Settings
+from services.stores.retention import Retention
 
 EXPORTS = "exports"
 
@@ -27,7 +28,11 @@ EXPORTS = "exports"
 @dataclass(frozen=True)
 class Issued:
     code: str
-    expires_on: str
+    expires_at: datetime
+
+    @property
+    def expires_on(self) -> str:
+        return self.expires_at.strftime("%d/%m/%Y")
 
 
 def issue(settings: Settings, reference: str, package_ref: str, *, now: datetime,
@@ -38,20 +43,25 @@ def issue(settings: Settings, reference: str, package_ref: str, *, now: datetime
             built = build_package(
                 settings.data_dir, reference, package_ref, now=now,
                 expiry_days=settings.package_expiry_days, secret=settings.command_key,
+                retention=Retention.of(settings),
                 postal=postal, categories=categories,
                 pdf_max_rows=settings.package_pdf_max_rows)
         except ExportError as error:  # malformed or unmasked: retrying will not mend it
             raise Reject(f"the access package of {reference} was not built: {error}") from error
-        return Issued(built.code, built.expires_at.strftime("%d/%m/%Y"))
+        return Issued(built.code, built.expires_at)
     if (package_directory(settings.data_dir, reference) / "manifest.json").is_file():
         code = rekey(settings.data_dir, reference, settings.command_key)
-        return Issued(code, expiry_of(settings, reference))
+        return Issued(code, expires_at(settings, reference))
     raise Reject(f"the exports of {reference} are missing and no package was built")
 
 
-def expiry_of(settings: Settings, reference: str) -> str:
+def expires_at(settings: Settings, reference: str) -> datetime:
     manifest = read_manifest(package_directory(settings.data_dir, reference))
-    return datetime.fromisoformat(manifest.expires_at).strftime("%d/%m/%Y")
+    return datetime.fromisoformat(manifest.expires_at)
+
+
+def expiry_of(settings: Settings, reference: str) -> str:
+    return expires_at(settings, reference).strftime("%d/%m/%Y")
 
 
 def discard_exports(settings: Settings, package_ref: str) -> None:

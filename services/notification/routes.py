@@ -1,11 +1,11 @@
 """What the notification worker consumes."""
 
-from contracts.fulfilment import FulfilmentCompleted
+from contracts.fulfilment import FulfilmentClosed, FulfilmentCompleted
 from contracts.identity import DocumentReminderDue, DocumentRequested, IdentityRejected
 from contracts.intake import RequestRegistered
 from contracts.restriction import RestrictionLiftAnnounced
-from contracts.status import RequestWithdrawn
-from services.notification import handlers
+from contracts.status import ClockTicked, RequestWithdrawn
+from services.notification import expiry, handlers
 from services.notification.tables import metadata
 from services.runtime.routing import Worker, on
 
@@ -20,5 +20,7 @@ WORKER = Worker(
         on(FulfilmentCompleted, handlers.answer),
         on(RequestWithdrawn, handlers.confirm_withdrawal),
         on(RestrictionLiftAnnounced, handlers.announce_lift),
+        on(FulfilmentClosed, handlers.tell_closed),
+        on(ClockTicked, expiry.destroy_expired),
     ),
 )

@@ -34,4 +34,13 @@ outbound_messages = Table(
                      name="uq_outbound_once_per_kind"),
 )
 
+# One row per access package issued: when it expires, and when its files were destroyed.
+packages = Table(
+    "packages",
+    metadata,
+    Column("reference", String(20), primary_key=True),
+    Column("expires_at", UtcDateTime(), nullable=False, index=True),
+    Column("destroyed_at", UtcDateTime(), nullable=True),
+)
+
 withdrawals = withdrawals_table(metadata)

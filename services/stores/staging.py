@@ -4,7 +4,8 @@
 ``prepared_changes`` and flags the targeted ones restricted, in the command's transaction;
 ``commit`` puts the flags back as they were and applies the change; ``compensate`` puts the
 saved rows back; ``release`` forgets them once every store has committed. One row per
-request: a compensation that arrives first leaves a tombstone, so a late prepare is refused.
+request and saga run (``staging_key``): a compensation that arrives first leaves a
+tombstone, so a late prepare is refused; a retry after a review (run 2, …) stages afresh.
 Set-based: one SELECT, UPDATE, DELETE or multi-row INSERT per table, never a loop of SQL.
 """
 
@@ -85,9 +86,14 @@ class Staging:
         }
 
 
+def staging_key(command: StoreCommand) -> str:
+    """The ``prepared_changes`` row of this command's saga run (the first: the reference)."""
+    return command.reference if command.run == 1 else f"{command.reference}#{command.run}"
+
+
 def prepare(staging: Staging, command: StoreCommand, deps: Deps) -> StoreResult:
     change = _change(staging, command)
-    found = _saved(staging, deps.db, command.reference)
+    found = _saved(staging, deps.db, staging_key(command))
     if found is not None:
         if found.state == PREPARED and found.change == change.value:
             return answer(command)
@@ -97,34 +103,34 @@ def prepare(staging: Staging, command: StoreCommand, deps: Deps) -> StoreResult:
     for table in tables_of(staging.sources, wanted(command, _categories(staging))):
         deps.db.execute(update(table).where(scope(table)).values(restricted=True))
     deps.db.execute(insert(staging.table).values(
-        reference=command.reference, change=change.value, state=PREPARED, prior=prior,
+        reference=staging_key(command), change=change.value, state=PREPARED, prior=prior,
         prepared_at=deps.now(), updated_at=deps.now()))
     return answer(command)
 
 
 def commit(staging: Staging, command: StoreCommand, deps: Deps) -> StoreResult:
     change = _change(staging, command)
-    found = _saved(staging, deps.db, command.reference)
+    found = _saved(staging, deps.db, staging_key(command))
     if found is None or found.state != PREPARED or found.change != change.value:
         state = found.state if found is not None else "not prepared"
         raise CommandRefused(f"cannot commit {change.value} for {command.reference}: {state}")
     for table in staging.tables:
         _unflag(deps.db, table, found.prior.get(table.name, []))
     result = staging.changes[change](command, deps)
-    _set_state(staging, deps, command.reference, COMMITTED)
+    _set_state(staging, deps, staging_key(command), COMMITTED)
     return result
 
 
 def compensate(staging: Staging, command: StoreCommand, deps: Deps) -> StoreResult:
-    found = _saved(staging, deps.db, command.reference)
+    found = _saved(staging, deps.db, staging_key(command))
     if found is None:
         deps.db.execute(insert(staging.table).values(
-            reference=command.reference, change="none", state=COMPENSATED, prior={},
+            reference=staging_key(command), change="none", state=COMPENSATED, prior={},
             prepared_at=deps.now(), updated_at=deps.now()))
         return answer(command)
     if found.state in (PREPARED, COMMITTED):
         _restore(staging, deps, command, found.prior)
-        _set_state(staging, deps, command.reference, COMPENSATED)
+        _set_state(staging, deps, staging_key(command), COMPENSATED)
     elif found.state == RELEASED:
         raise CommandRefused(f"the change for {command.reference} was released: it stays")
     return answer(command)
@@ -132,9 +138,9 @@ def compensate(staging: Staging, command: StoreCommand, deps: Deps) -> StoreResu
 
 def release(staging: Staging, command: StoreCommand, deps: Deps) -> StoreResult:
     """The saga is over: the prior state (personal data) is not kept."""
-    found = _saved(staging, deps.db, command.reference)
+    found = _saved(staging, deps.db, staging_key(command))
     if found is not None and found.state == COMMITTED:
-        _set_state(staging, deps, command.reference, RELEASED)
+        _set_state(staging, deps, staging_key(command), RELEASED)
     return answer(command)
 
 

@@ -33,6 +33,7 @@ from services.notification import packages
 from services.runtime.errors import Reject
 from services.runtime.settings import Settings
 from services.stores.exports import ExportFile, mask_msisdn, mask_rib
+from services.stores.retention import Retention
 from tests.unit.test_stores_support import Backend, seeded_stores
 
 REFERENCE = "DSR-2026-000042"
@@ -40,6 +41,7 @@ REF = f"exports/{REFERENCE}"
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 SECRET = b"deployment secret for the tests"
 FAST = (2**10, 8, 1)  # scrypt cost for tests; the default is 2**15
+RETENTION = Retention(traffic_months=12, accounting_years=10)
 U = Category.CONNECTION_USAGE
 
 
@@ -84,6 +86,7 @@ def write_exports(data_dir: Path, cdr_count: int = 30, rib: str | None = None,
 
 def build(data_dir: Path, **options: Any) -> Any:
     return build_package(data_dir, REFERENCE, REF, now=NOW, expiry_days=30, secret=SECRET,
+                         retention=RETENTION,
                          scrypt=FAST, **options)
 
 
@@ -295,7 +298,7 @@ def test_the_desk_command_opens_or_says_why_not(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     write_exports(tmp_path)
     built = build_package(tmp_path, REFERENCE, REF, now=datetime.now(UTC), expiry_days=30,
-                          secret=SECRET, scrypt=FAST)
+                          secret=SECRET, retention=RETENTION, scrypt=FAST)
     monkeypatch.setenv("DSR_DATA_DIR", str(tmp_path))
     runner = CliRunner()
     wrong = runner.invoke(main, ["package", "open", REFERENCE, "--code", "0000-0000-0000",
@@ -309,7 +312,33 @@ def test_the_desk_command_opens_or_says_why_not(tmp_path: Path,
     assert good.exit_code == 0, good.output
     assert json.loads((tmp_path / "desk" / "package.json").read_text())["reference"] == REFERENCE
     expired = build_package(tmp_path, REFERENCE, REF, now=datetime(2020, 1, 1, tzinfo=UTC),
-                            expiry_days=30, secret=SECRET, scrypt=FAST)
+                            expiry_days=30, secret=SECRET, retention=RETENTION, scrypt=FAST)
     late = runner.invoke(main, ["package", "open", REFERENCE, "--code", expired.code,
                                 "--output", str(tmp_path / "late")])
     assert late.exit_code == 1 and "expiré le 31/01/2020" in late.output
+
+
+def test_the_notices_name_the_configured_retention_periods(tmp_path: Path) -> None:
+    write_exports(tmp_path)
+    changed = Retention(traffic_months=24, accounting_years=7)
+    built = build_package(tmp_path, REFERENCE, REF, now=NOW, expiry_days=30, secret=SECRET,
+                          retention=changed, scrypt=FAST)
+    document = json.loads(opened(tmp_path, built)["package.json"].read_text())
+    categories = {c["category"]: c for c in document["categories"]}
+    assert categories["connection_usage"]["retention"].startswith("24 mois")
+    assert categories["location"]["retention"].startswith("24 mois")
+    assert "7 ans après la clôture" in categories["economic_financial"]["retention"]
+    assert not any("12 mois" in c["retention"] or "10 ans" in c["retention"]
+                   for c in categories.values())
+
+
+def test_the_issued_package_follows_the_settings(tmp_path: Path) -> None:
+    write_exports(tmp_path)
+    settings = Settings(data_dir=tmp_path, traffic_retention_months=18,
+                        accounting_retention_years=5, signing_key=SecretStr("k" * 32))
+    issued = packages.issue(settings, REFERENCE, REF, now=NOW, postal=False, categories=[])
+    files = open_package(package_directory(tmp_path, REFERENCE), issued.code,
+                         tmp_path / "desk", NOW)
+    html = next(p for p in files if p.name == "package.html").read_text()
+    assert "18 mois après l&#39;événement" in html or "18 mois après l'événement" in html
+    assert "5 ans après la clôture" in html

@@ -119,3 +119,18 @@ def test_a_store_that_cannot_be_restored_is_named_for_a_person_to_check() -> Non
 def test_the_state_survives_its_json_form() -> None:
     state = reply(started(), CRM, A.PREPARE, ok=False, error="refused").saga
     assert saga.from_json(saga.to_json(state)) == state
+
+
+def test_a_failed_saga_restarts_as_a_new_run_from_prepare_and_nothing_else_does() -> None:
+    failed = reply(started(), BILLING, A.PREPARE, ok=False, error="panne").saga
+    for store in (CDR, BILLING, CRM):
+        failed = reply(failed, store, A.COMPENSATE).saga
+    assert failed.phase is Phase.FAILED
+    restarted = saga.restart(failed, T0)
+    assert restarted is not None
+    assert restarted.saga.phase is Phase.PREPARE and restarted.saga.run == 2
+    assert restarted.saga.failure is None and restarted.saga.compensated == ()
+    assert restarted.sends == (Send(CRM, A.PREPARE), Send(BILLING, A.PREPARE),
+                               Send(CDR, A.PREPARE))
+    assert saga.from_json(saga.to_json(restarted.saga)) == restarted.saga
+    assert saga.restart(started(), T0) is None

@@ -13,6 +13,7 @@ import pytest
 from contracts.backoffice import InventoryItem, StoreAction, StoreResult
 from contracts.discovery import DiscoveryCompleted
 from contracts.envelope import CloudEvent, Message
+from contracts.fulfilment import FulfilmentReviewDecided, ReviewDecision
 from contracts.intake import RequestDetails
 from contracts.status import ClockTicked, RequestWithdrawn
 from contracts.vocabulary import Category, Right, Store
@@ -107,3 +108,53 @@ def test_a_late_reply_after_the_saga_moved_on_changes_nothing(worker: Worker) ->
     worker.reply(Store.CRM, StoreAction.PREPARE, ok=False)
     assert worker.reply(Store.BILLING, StoreAction.PREPARE) == []
     assert worker.reply(Store.CRM, StoreAction.COMMIT) == []
+
+
+def failed_saga(worker: Worker) -> None:
+    worker.deliver(discovered())
+    worker.reply(Store.CRM, StoreAction.PREPARE, ok=False)
+    worker.reply(Store.BILLING, StoreAction.COMPENSATE)
+    (failed,) = worker.reply(Store.CRM, StoreAction.COMPENSATE)
+    assert failed[0] == "fulfilment.failed.v1"
+
+
+def decided(decision: ReviewDecision) -> FulfilmentReviewDecided:
+    return FulfilmentReviewDecided(reference=REFERENCE, decision=decision, reviewer="bko",
+                                   reason="décidé en revue")
+
+
+def test_a_retry_runs_the_saga_again_with_new_command_ids(worker: Worker) -> None:
+    failed_saga(worker)
+    sent = worker.deliver(decided(ReviewDecision.RETRY))
+    assert keys(sent) == ["backoffice.crm.prepare.v1", "backoffice.billing.prepare.v1",
+                          "fulfilment.retried.v1"]
+    assert [data["command_id"] for _, data in sent[:2]] == [
+        f"{REFERENCE}:r2:prepare:crm", f"{REFERENCE}:r2:prepare:billing"]
+    assert {data["run"] for _, data in sent} == {2}
+    assert worker.reply(Store.CRM, StoreAction.PREPARE) == [], "a reply to run 1 is stale"
+    assert worker.deliver(decided(ReviewDecision.RETRY)) == [], "decided once"
+
+
+def test_a_close_ends_the_fulfilment_and_no_retry_follows(worker: Worker) -> None:
+    failed_saga(worker)
+    (closed,) = worker.deliver(decided(ReviewDecision.CLOSE))
+    assert closed == ("fulfilment.closed.v1", {"reference": REFERENCE, "right": "erasure",
+                                               "reason": "décidé en revue",
+                                               "restored": True})
+    assert worker.deliver(decided(ReviewDecision.RETRY)) == []
+
+
+def test_a_running_saga_cannot_be_decided(worker: Worker) -> None:
+    worker.deliver(discovered())
+    assert worker.deliver(decided(ReviewDecision.CLOSE)) == []
+
+
+def test_a_failed_request_withdrawn_forgets_its_change_and_cannot_be_retried(
+        worker: Worker) -> None:
+    failed_saga(worker)
+    worker.deliver(RequestWithdrawn(reference=REFERENCE, right=Right.ERASURE,
+                                    withdrawn_at=NOW))
+    event = CloudEvent.wrap(decided(ReviewDecision.RETRY), source="test", subject=REFERENCE)
+    outcome = worker.processor.process(Delivery(body=event.to_json(), routing_key=event.type))
+    assert not isinstance(outcome, Done)
+    assert "withdrawn" in str(outcome)

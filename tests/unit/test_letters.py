@@ -62,3 +62,13 @@ def test_a_letter_as_pdf_keeps_its_words() -> None:
     assert pdf.startswith(b"%PDF")
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "DSR-2026-000042" in text and "supprimées" in text and "(APDP)" in text
+
+
+def test_a_request_closed_after_review_is_told_why_and_of_the_apdp() -> None:
+    reason = "le système de facturation est remplacé"
+    restored = render("failure", "letter", **BASE, reason=reason, restored=True)
+    unsure = render("failure", "letter", **BASE, reason=reason, restored=False)
+    sms = render("failure", "sms", **BASE, reason=reason, restored=True)
+    assert reason in restored and "(APDP)" in restored and "est close" in restored
+    assert "avant votre demande" in restored and "avant votre demande" not in unsure
+    assert "APDP" in sms and sms_parts(sms) == 1 and len(sms) <= 160

@@ -115,3 +115,22 @@ def test_a_step_resent_with_the_same_command_id_acts_once(stores: Stores) -> Non
     first = step(stores, "crm", "commit", "erase")
     again = step(stores, "crm", "commit", "erase")
     assert first == again and first["ok"]
+
+
+@pytest.mark.parametrize("store", list(CHANGES))
+def test_a_retried_run_stages_afresh_while_the_first_stays_compensated(
+        stores: Stores, store: str) -> None:
+    before = data(stores, store)
+    assert step(stores, store, "prepare", "erase")["ok"]
+    assert step(stores, store, "compensate", "erase")["ok"]
+    assert data(stores, store) == before
+    fields: dict[str, Any] = {"customer_code": CODE, "change": "erase", "run": 2}
+    if store == "cdr":
+        fields["holdings"] = stores.holdings(CODE)
+    for action in ("prepare", "commit", "release"):
+        assert stores.send(store, action, command_id=f"r2-{action}-{store}", **fields)["ok"]
+    assert data(stores, store) != before
+    late = stores.send(store, "prepare", command_id=f"late-prepare-{store}",
+                       **{**fields, "run": 1})
+    assert not late["ok"] and "compensated" in late["error"]
+    assert sorted(row.state for row in prepared(stores, store)) == ["compensated", "released"]
