@@ -36,7 +36,7 @@ from services.billing.tables import (
 from services.runtime.deps import Deps
 from services.stores.commands import answer, require_customer_code
 from services.stores.retention import CONTRACT, Retention, outcome
-from services.stores.sources import Scope, span, spans, wanted
+from services.stores.sources import HELD, Scope, mark, span, spans, wanted
 
 
 def erase(command: StoreCommand, deps: Deps) -> StoreResult:
@@ -99,7 +99,7 @@ def _erase_contact(db: Connection, scope: Scope, holds: BillingHolds, active: bo
 
 
 def _restrict(db: Connection, table: Table, where: ColumnElement[bool]) -> int:
-    return int(db.execute(update(table).where(where).values(restricted=True)).rowcount)
+    return mark(db, table, where, HELD)
 
 
 def _delete(db: Connection, table: Table, where: ColumnElement[bool]) -> int:

@@ -30,7 +30,8 @@ from services.stores.commands import StoreActionHandler, answer, require_custome
 from services.stores.disputes import BILLING_ITEMS, DISPUTED, disputed, items_text
 from services.stores.exports import ExportFile, export_sources
 from services.stores.retention import Retention, outcome
-from services.stores.sources import Scope, spans, wanted
+from services.stores.sources import DISPUTED_ITEM, Marking, Scope, mark, spans, wanted
+from services.stores.sources import lift as lift_rows
 from services.stores.sources import restrict as restrict_rows
 from services.stores.staging import Staging
 
@@ -64,11 +65,11 @@ def export(command: StoreCommand, deps: Deps) -> StoreResult:
 
 
 def restrict(command: StoreCommand, deps: Deps) -> StoreResult:
-    return _set_restricted(command, deps, True)
+    return _set_restricted(command, deps, restrict_rows)
 
 
 def unrestrict(command: StoreCommand, deps: Deps) -> StoreResult:
-    return _set_restricted(command, deps, False)
+    return _set_restricted(command, deps, lift_rows)
 
 
 def rectify(command: StoreCommand, deps: Deps) -> StoreResult:
@@ -96,13 +97,12 @@ def _open_dispute(command: StoreCommand, deps: Deps, scope: Scope) -> int:
     owned = select(accounts.c.account_no).where(scope(accounts))
     opened = [{"account_no": account, "opened_at": deps.now(), "status": OPEN,
                "items": items_text(command.corrections), "statement": command.statement,
-               "restricted": True} for account in deps.db.execute(owned).scalars()]
+               "restricted": True, "restricted_by": DISPUTED_ITEM}
+              for account in deps.db.execute(owned).scalars()]
     if opened:
         deps.db.execute(insert(disputes), opened)
     named = {ITEM_TABLES[key] for key in disputed(command.corrections, BILLING_ITEMS)}
-    restricted = sum(int(deps.db.execute(update(table).where(scope(table))
-                                         .values(restricted=True)).rowcount)
-                     for table in named)
+    restricted = sum(mark(deps.db, table, scope(table), DISPUTED_ITEM) for table in named)
     return restricted + len(opened)
 
 
@@ -126,7 +126,7 @@ STAGING = Staging(prepared_changes, SOURCES, _subject, {
 ACTIONS.update(STAGING.actions())
 
 
-def _set_restricted(command: StoreCommand, deps: Deps, flag: bool) -> StoreResult:
+def _set_restricted(command: StoreCommand, deps: Deps, marking: Marking) -> StoreResult:
     scope = subject_scope(require_customer_code(command))
-    return answer(command, outcomes=restrict_rows(deps.db, SOURCES, wanted(command, CATEGORIES),
-                                                  scope, flag))
+    return answer(command, outcomes=marking(deps.db, SOURCES, wanted(command, CATEGORIES),
+                                            scope, command.reference))

@@ -4,7 +4,7 @@ from sqlalchemy import Column, Date, Integer, String, Table, Text
 
 from services.runtime.database import UtcDateTime, service_metadata
 from services.stores.commands import commands_table
-from services.stores.sources import restricted_column
+from services.stores.sources import restriction_columns
 from services.stores.staging import prepared_changes_table
 
 metadata = service_metadata()
@@ -26,7 +26,7 @@ accounts = Table(
     Column("billing_address", String(300)),
     Column("status", String(20), nullable=False),
     Column("opened_at", UtcDateTime(), nullable=False),
-    restricted_column(),
+    *restriction_columns(),
 )
 
 invoices = Table(
@@ -37,7 +37,7 @@ invoices = Table(
     Column("issued_on", Date, nullable=False),
     Column("period", String(7), nullable=False),
     Column("amount_xof", Integer, nullable=False),
-    restricted_column(),
+    *restriction_columns(),
 )
 
 consumption = Table(
@@ -47,7 +47,7 @@ consumption = Table(
     _account_no(),
     Column("month", Date, nullable=False),
     Column("amount_xof", Integer, nullable=False),
-    restricted_column(),
+    *restriction_columns(),
 )
 
 payments = Table(
@@ -58,7 +58,7 @@ payments = Table(
     Column("paid_at", UtcDateTime(), nullable=False),
     Column("amount_xof", Integer, nullable=False),
     Column("means", String(40), nullable=False),
-    restricted_column(),
+    *restriction_columns(),
 )
 
 bank_details = Table(
@@ -68,7 +68,7 @@ bank_details = Table(
     _account_no(),
     Column("rib", String(40), nullable=False),
     Column("recorded_at", UtcDateTime(), nullable=False),
-    restricted_column(),
+    *restriction_columns(),
 )
 
 debts = Table(
@@ -79,7 +79,7 @@ debts = Table(
     Column("amount_xof", Integer, nullable=False),
     Column("status", String(20), nullable=False),
     Column("since", Date, nullable=False),
-    restricted_column(),
+    *restriction_columns(),
 )
 
 disputes = Table(
@@ -91,7 +91,7 @@ disputes = Table(
     Column("status", String(20), nullable=False),
     Column("items", Text, nullable=False),
     Column("statement", Text),
-    restricted_column(),
+    *restriction_columns(),
 )
 
 commands = commands_table(metadata)

@@ -30,7 +30,7 @@ from services.cdr.tables import cdr_events
 from services.runtime.deps import Deps
 from services.stores.commands import answer
 from services.stores.retention import Retention, outcome
-from services.stores.sources import wanted
+from services.stores.sources import HELD, wanted
 
 ANONYMISED = ("anonymisées: seul le lien entre le numéro et l'IMEI du terminal volé "
               "est conservé")
@@ -102,11 +102,12 @@ def _apply(db: Connection, fates: Fates, categories: list[Category]) -> None:
             db.execute(sql_update(events).where(fates.erased).values(**cleared))
             _set(db, fates.stolen, **{k: v for k, v in cleared.items() if k != "imei"})
     db.execute(sql_update(events).where(or_(fates.ordered, fates.retained, fates.stolen))
-               .values(restricted=True))
+               .values(restricted=True, restricted_by=HELD))
 
 
 def _set(db: Connection, where: ColumnElement[bool], **values: Any) -> None:
-    db.execute(sql_update(events).where(where).values(restricted=True, **values))
+    db.execute(sql_update(events).where(where).values(restricted=True, restricted_by=HELD,
+                                                      **values))
 
 
 def _outcomes(category: Category, counts: dict[str, Bucket],

@@ -20,7 +20,8 @@ from services.stores.commands import StoreActionHandler, answer, respond
 from services.stores.disputes import DISPUTED, TRAFFIC_ITEMS, disputed
 from services.stores.exports import ExportFile, export_sources
 from services.stores.retention import Retention, outcome
-from services.stores.sources import Scope, spans, wanted
+from services.stores.sources import DISPUTED_ITEM, Marking, Scope, spans, wanted
+from services.stores.sources import lift as lift_rows
 from services.stores.sources import restrict as restrict_rows
 from services.stores.staging import Staging
 
@@ -48,11 +49,11 @@ def export(command: StoreCommand, deps: Deps) -> StoreResult:
 
 
 def restrict(command: StoreCommand, deps: Deps) -> StoreResult:
-    return _set_restricted(command, deps, True)
+    return _set_restricted(command, deps, restrict_rows)
 
 
 def unrestrict(command: StoreCommand, deps: Deps) -> StoreResult:
-    return _set_restricted(command, deps, False)
+    return _set_restricted(command, deps, lift_rows)
 
 
 def rectify(command: StoreCommand, deps: Deps) -> StoreResult:
@@ -61,7 +62,7 @@ def rectify(command: StoreCommand, deps: Deps) -> StoreResult:
     if not disputed(command.corrections, TRAFFIC_ITEMS):
         return answer(command)
     restricted = restrict_rows(deps.db, SOURCES, [USAGE], holding_scope(command.holdings),
-                               True)
+                               DISPUTED_ITEM)
     records = sum(o.records for o in restricted)
     return answer(command, outcomes=[outcome(USAGE, Action.RESTRICT, records, DISPUTED)])
 
@@ -86,6 +87,7 @@ STAGING = Staging(prepared_changes, SOURCES, _subject, {
 ACTIONS.update(STAGING.actions())
 
 
-def _set_restricted(command: StoreCommand, deps: Deps, flag: bool) -> StoreResult:
-    return answer(command, outcomes=restrict_rows(
-        deps.db, SOURCES, wanted(command, CATEGORIES), holding_scope(command.holdings), flag))
+def _set_restricted(command: StoreCommand, deps: Deps, marking: Marking) -> StoreResult:
+    return answer(command, outcomes=marking(
+        deps.db, SOURCES, wanted(command, CATEGORIES), holding_scope(command.holdings),
+        command.reference))

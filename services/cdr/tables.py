@@ -4,7 +4,7 @@ from sqlalchemy import BigInteger, Column, Float, Index, Integer, String, Table
 
 from services.runtime.database import UtcDateTime, service_metadata
 from services.stores.commands import commands_table
-from services.stores.sources import restricted_column
+from services.stores.sources import restriction_columns
 from services.stores.staging import prepared_changes_table
 
 metadata = service_metadata()
@@ -23,7 +23,7 @@ cdr_events = Table(
     Column("cell_id", String(20)),
     Column("imei", String(20)),
     Column("ip_address", String(45)),
-    restricted_column(),
+    *restriction_columns(),
     Index("ix_cdr_events_msisdn_started_at", "msisdn", "started_at"),
     Index("ix_cdr_events_imei", "imei"),
 )

@@ -41,7 +41,7 @@ from services.crm.tables import (
 from services.runtime.deps import Deps
 from services.stores.commands import CommandRefused, answer, require_customer_code
 from services.stores.retention import CONTRACT, SUPPRESSION_LIST, Retention, outcome
-from services.stores.sources import spans, tables_of, wanted
+from services.stores.sources import HELD, mark, spans, tables_of, wanted
 
 C = Category
 DELETED_WITH: dict[Category, Table] = {
@@ -100,10 +100,9 @@ def _retain(db: Connection, code: str, category: Category, records: int, keep: K
         return outcome(category, Action.RETAIN, records, CONTRACT)
     for table in tables_of(SOURCES, [category]):
         if table is customers:
-            customer_values["restricted"] = True
+            customer_values.update(restricted=True, restricted_by=HELD)
         else:
-            db.execute(update(table).where(table.c.customer_code == code)
-                       .values(restricted=True))
+            mark(db, table, table.c.customer_code == code, HELD)
     return retention.retained(category, records, keep.hold, keep.until)
 
 

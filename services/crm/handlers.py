@@ -46,7 +46,8 @@ from services.stores.commands import (
 from services.stores.exports import ExportFile, export_sources
 from services.stores.objection import OBJECTION, objected
 from services.stores.retention import aware, outcome
-from services.stores.sources import Scope, spans, wanted
+from services.stores.sources import Marking, Scope, spans, wanted
+from services.stores.sources import lift as lift_rows
 from services.stores.sources import restrict as restrict_rows
 from services.stores.staging import Staging
 
@@ -106,11 +107,11 @@ def export(command: StoreCommand, deps: Deps) -> StoreResult:
 
 
 def restrict(command: StoreCommand, deps: Deps) -> StoreResult:
-    return _set_restricted(command, deps, True)
+    return _set_restricted(command, deps, restrict_rows)
 
 
 def unrestrict(command: StoreCommand, deps: Deps) -> StoreResult:
-    return _set_restricted(command, deps, False)
+    return _set_restricted(command, deps, lift_rows)
 
 
 def opt_out(command: StoreCommand, deps: Deps) -> StoreResult:
@@ -165,11 +166,11 @@ STAGING = Staging(prepared_changes, SOURCES, _subject, {
 ACTIONS.update(STAGING.actions())
 
 
-def _set_restricted(command: StoreCommand, deps: Deps, flag: bool) -> StoreResult:
+def _set_restricted(command: StoreCommand, deps: Deps, marking: Marking) -> StoreResult:
     code = _known_customer(command, deps)
     categories = wanted(command, CATEGORIES)
-    return answer(command, outcomes=restrict_rows(deps.db, SOURCES, categories,
-                                                  subject_scope(code), flag))
+    return answer(command, outcomes=marking(deps.db, SOURCES, categories, subject_scope(code),
+                                            command.reference))
 
 
 def _known_customer(command: StoreCommand, deps: Deps) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy import (
 
 from services.runtime.database import UtcDateTime, service_metadata
 from services.stores.commands import commands_table
-from services.stores.sources import restricted_column
+from services.stores.sources import restriction_columns
 from services.stores.staging import prepared_changes_table
 
 metadata = service_metadata()
@@ -50,7 +50,7 @@ customers = Table(
     Column("status", String(20), nullable=False),
     Column("anonymised", Boolean, nullable=False, default=False),
     Column("created_at", UtcDateTime(), nullable=False),
-    restricted_column(),
+    *restriction_columns(),
 )
 
 contact_points = Table(
@@ -61,7 +61,7 @@ contact_points = Table(
     Column("kind", String(20), nullable=False),
     Column("value", String(300), nullable=False),
     Column("recorded_at", UtcDateTime(), nullable=False),
-    restricted_column(),
+    *restriction_columns(),
 )
 
 subscriptions = Table(
@@ -74,7 +74,7 @@ subscriptions = Table(
     Column("held_until", UtcDateTime()),
     Column("product", String(60), nullable=False),
     Column("status", String(20), nullable=False),
-    restricted_column(),
+    *restriction_columns(),
     Index("ix_subscriptions_msisdn_period", "msisdn", "held_from"),
 )
 
@@ -86,7 +86,7 @@ devices = Table(
     Column("type", String(40), nullable=False),
     Column("model", String(120), nullable=False),
     Column("recorded_at", UtcDateTime(), nullable=False),
-    restricted_column(),
+    *restriction_columns(),
 )
 
 agent_interactions = Table(
@@ -97,7 +97,7 @@ agent_interactions = Table(
     Column("at", UtcDateTime(), nullable=False),
     Column("channel", String(40), nullable=False),
     Column("note", Text, nullable=False),
-    restricted_column(),
+    *restriction_columns(),
 )
 
 profiles = Table(
@@ -109,7 +109,7 @@ profiles = Table(
     Column("score", Integer, nullable=False),
     Column("inputs", Text, nullable=False),
     Column("computed_at", UtcDateTime(), nullable=False),
-    restricted_column(),
+    *restriction_columns(),
 )
 
 marketing_preferences = Table(
@@ -121,7 +121,7 @@ marketing_preferences = Table(
     Column("purpose", String(40), nullable=False),
     Column("opted_in", Boolean, nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
-    restricted_column(),
+    *restriction_columns(),
     UniqueConstraint("customer_code", "channel", "purpose"),
 )
 

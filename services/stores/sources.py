@@ -13,6 +13,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Select,
+    String,
     Table,
     and_,
     false,
@@ -28,12 +29,26 @@ from services.stores.retention import as_datetime
 
 Scope = Callable[[Table], ColumnElement[bool]]
 """The rows of one table that belong to the subject."""
+Marking = Callable[[Connection, Sequence["Source"], Sequence[Category], Scope, str],
+                  list[StoreOutcome]]
+"""``restrict`` or ``lift``: what a restriction request does to the subject's rows."""
 SqlMask = Callable[[ColumnElement[Any]], ColumnElement[Any]]
 """An SQL expression of a column (a mask, a format), for exports the database serialises."""
 
 
-def restricted_column() -> Column[bool]:
-    return Column("restricted", Boolean, nullable=False, default=False, server_default=false())
+HELD, DISPUTED_ITEM = "hold", "dispute"
+"""``restricted_by`` of a row kept under a legal hold after an erasure, or of a disputed usage
+record: a restriction lift never clears them. A restriction request marks with its reference
+the rows nothing else restricts, and its lift clears only those. Rows restricted before the
+marker existed were marked ``unknown`` by the migration: no lift clears them either."""
+
+
+def restriction_columns() -> tuple[Column[bool], Column[str]]:
+    """``restricted`` (is the row restricted) and ``restricted_by`` (why: the reference of the
+    restriction request, ``HELD``, ``DISPUTED_ITEM``; none while a saga's prepare holds it)."""
+    return (Column("restricted", Boolean, nullable=False, default=False,
+                   server_default=false()),
+            Column("restricted_by", String(40)))
 
 
 @dataclass(frozen=True)
@@ -69,7 +84,7 @@ class Source:
         expression of them (a mask, a format), under the same name."""
         table = self.table
         columns: list[Any] = ([table.c[name] for name in self.columns] if self.columns
-                              else list(table.c))
+                              else [c for c in table.c if c.key != "restricted_by"])
         source: Any = table
         if self.joined is not None:
             other = self.joined.table
@@ -130,11 +145,38 @@ def tables_of(sources: Sequence[Source], categories: Iterable[Category]) -> list
 
 
 def restrict(db: Connection, sources: Sequence[Source], categories: Sequence[Category],
-             scope: Scope, flag: bool) -> list[StoreOutcome]:
-    """Set (or lift) the restricted flag on every row of the subject, one UPDATE per table."""
+             scope: Scope, by: str, *, reason: str | None = None) -> list[StoreOutcome]:
+    """Flag every row of the subject restricted, one UPDATE per table. ``by`` is the
+    restriction request's reference (it marks only rows no other reason restricts) or a
+    reason, ``HELD`` or ``DISPUTED_ITEM``, that takes the rows over from any request."""
     counts = spans(db, sources, scope, categories)
     for table in tables_of(sources, categories):
-        db.execute(update(table).where(scope(table)).values(restricted=flag))
-    reason = None if flag else "limitation levée"
+        mark(db, table, scope(table), by)
     return [StoreOutcome(category=c, action=Action.RESTRICT, records=counts[c].records,
                          reason=reason) for c in categories if counts[c].records]
+
+
+def lift(db: Connection, sources: Sequence[Source], categories: Sequence[Category],
+         scope: Scope, by: str) -> list[StoreOutcome]:
+    """Lift the restriction request ``by``: only the rows it marked are unflagged; rows held
+    or disputed stay restricted."""
+    counts = spans(db, sources, scope, categories)
+    for table in tables_of(sources, categories):
+        db.execute(update(table).where(scope(table), table.c.restricted_by == by)
+                   .values(restricted=False, restricted_by=None))
+    return [StoreOutcome(category=c, action=Action.RESTRICT, records=counts[c].records,
+                         reason="limitation levée") for c in categories if counts[c].records]
+
+
+def mark(db: Connection, table: Table, where: ColumnElement[bool], by: str) -> int:
+    """Restrict the rows ``where``, set-based; returns how many."""
+    return int(db.execute(update(table).where(where).values(
+        restricted=True, restricted_by=marker(table, by))).rowcount)
+
+
+def marker(table: Table, by: str) -> Any:
+    """What ``restricted_by`` becomes: a hold or a dispute takes the row over; a request
+    marks it only if nothing restricted it yet (a prepare's temporary flag aside)."""
+    if by in (HELD, DISPUTED_ITEM):
+        return by
+    return func.coalesce(table.c.restricted_by, by)

@@ -173,10 +173,12 @@ def _read(db: Connection, table: Table, where: ColumnElement[bool]) -> list[dict
 
 
 def _unflag(db: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Lift the restriction prepare set on rows that were not restricted before."""
+    """Lift the restriction prepare set on rows that were not restricted before (and that
+    nothing has restricted since: a hold, a dispute or a restriction request marks its rows)."""
     keys = [_key(table, row) for row in rows if not row.get("restricted", True)]
     if keys:
-        db.execute(update(table).where(_keyed(table, keys)).values(restricted=False))
+        db.execute(update(table).where(_keyed(table, keys), table.c.restricted_by.is_(None))
+                   .values(restricted=False))
 
 
 def _restore(staging: Staging, deps: Deps, command: StoreCommand, prior: Rows) -> None:
