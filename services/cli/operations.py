@@ -13,6 +13,9 @@ from sqlalchemy import select
 from contracts.vocabulary import RequestState
 from services.bootstrap import App
 from services.cli.dead_letters import DeadLetterQueues
+from services.fulfilment.lifting import FAILED as LIFT_FAILED
+from services.fulfilment.tables import metadata as fulfilment_metadata
+from services.fulfilment.tables import restrictions
 from services.intake.figures import registry_figures
 from services.intake.tables import metadata as intake_metadata
 from services.intake.tables import requests
@@ -86,7 +89,8 @@ def parse_age(text: str) -> timedelta:
 @click.option("--older-than", default="1h", show_default=True,
               help="How long without a step, e.g. 30m, 6h, 2d.")
 def stuck(older_than: str) -> None:
-    """Open requests that have not moved for a while, with their last step."""
+    """Open requests that have not moved for a while, with their last step, and restriction
+    lifts that failed (a store never answered ``unrestrict``)."""
     cutoff = datetime.now(UTC) - parse_age(older_than)
     engine = create_service_engine("intake", Settings(), intake_metadata)
     r = requests.c
@@ -101,7 +105,22 @@ def stuck(older_than: str) -> None:
                           row.updated_at.strftime("%Y-%m-%d %H:%M"), row.due_on.isoformat(),
                           row.reason or "")
     engine.dispose()
+    _failed_lifts(table)
     console.print(table)
+
+
+def _failed_lifts(table: Table) -> None:
+    """Restriction lifts a store never answered: the request is completed, the lift waits
+    for a person (however recent), until a new ``dsr restriction lift`` sends it again."""
+    engine = create_service_engine("fulfilment", Settings(), fulfilment_metadata)
+    t = restrictions.c
+    query = (select(t.reference, t.failure, t.updated_at).where(t.state == LIFT_FAILED)
+             .order_by(t.updated_at))
+    with engine.connect() as conn:
+        for row in conn.execute(query):
+            table.add_row(row.reference, "restriction", "lift failed",
+                          row.updated_at.strftime("%Y-%m-%d %H:%M"), "", row.failure or "")
+    engine.dispose()
 
 
 def register_metrics(app: App, settings: Settings) -> None:

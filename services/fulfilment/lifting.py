@@ -4,10 +4,15 @@ A restriction that the saga committed is recorded in force (``remember``). The b
 asks to lift it: the lift is recorded as due ``DSR_RESTRICTION_LIFT_NOTICE_DAYS`` later and
 announced (notification sends the notice and says so). A clock tick lifts it once the notice
 has gone and the period has elapsed: ``unrestrict`` to every store that restricted the data,
-re-sent with the same command id while a store has not answered. Durable: every step is a
-state of the ``restrictions`` row, nothing waits in memory.
+re-sent with the same command id while a store has not answered, ``DSR_STORE_ATTEMPTS``
+sends at most (as the saga). A store that never answers fails the lift: the row keeps why,
+``fulfilment.failed.v1`` records it (the stores to check by hand) and ``dsr stuck`` lists
+the failed lift with its reason for the back office. A new lift request on a failed lift sends
+``unrestrict`` again to the stores that did not answer (the customer was told already).
+Durable: every step is a state of the ``restrictions`` row, nothing waits in memory.
 
     active --lift requested--> announced --notified + due + tick--> lifting --all--> lifted
+    lifting --no answer after the last send--> failed --lift requested--> lifting
 """
 
 from __future__ import annotations
@@ -18,20 +23,21 @@ from typing import Any
 from sqlalchemy import Row, and_, insert, or_, select
 
 from contracts.backoffice import StoreAction, StoreCommand, StoreResult
-from contracts.fulfilment import CategoryOutcome
+from contracts.fulfilment import CategoryOutcome, FulfilmentFailed
 from contracts.restriction import (
     RestrictionLiftAnnounced,
     RestrictionLifted,
     RestrictionLiftNotified,
     RestrictionLiftRequested,
 )
-from contracts.vocabulary import Store
+from contracts.vocabulary import Right, Store
 from services.fulfilment.tables import restrictions
 from services.runtime.deps import Deps
 from services.runtime.errors import Reject
 from services.runtime.saga_state import save_versioned
 
-ACTIVE, ANNOUNCED, LIFTING, LIFTED = "active", "announced", "lifting", "lifted"
+ACTIVE, ANNOUNCED, LIFTING, LIFTED, FAILED = (
+    "active", "announced", "lifting", "lifted", "failed")
 
 
 def remember(reference: str, command: dict[str, Any], deps: Deps) -> None:
@@ -46,6 +52,9 @@ def announce(request: RestrictionLiftRequested, deps: Deps) -> None:
     row = _load(deps, request.reference)
     if row is None:
         raise Reject(f"no restriction of {request.reference} is in force")
+    if row.state == FAILED:
+        _lift_again(row, deps)
+        return
     if row.state != ACTIVE:
         return
     lift_at = deps.now() + timedelta(days=deps.settings.restriction_lift_notice_days)
@@ -67,12 +76,40 @@ def on_tick(now: datetime, deps: Deps) -> None:
         if row.state == ANNOUNCED:
             stores = list(row.command["steps"])
             save_versioned(deps.db, restrictions, row, now, state=LIFTING, awaiting=stores,
-                           sent_at=now)
+                           sent_at=now, attempts=1)
+        elif row.attempts >= deps.settings.store_attempts:
+            _fail(row, now, deps)
+            continue
         else:
             stores = row.awaiting
-            save_versioned(deps.db, restrictions, row, now, sent_at=now)
+            save_versioned(deps.db, restrictions, row, now, sent_at=now,
+                           attempts=row.attempts + 1)
         for store in stores:
             _send(deps, row, Store(store))
+
+
+def _fail(row: Row[Any], now: datetime, deps: Deps) -> None:
+    """The last send went unanswered: stop, and put the request before a person."""
+    silent = ", ".join(row.awaiting)
+    failure = (f"restriction lift failed: {silent} did not answer unrestrict after "
+               f"{row.attempts} sends; still restricted there, check by hand")
+    lifted = [s for s in row.command["steps"] if s not in row.awaiting]
+    if lifted:
+        failure += "; lifted in: " + ", ".join(lifted)
+    save_versioned(deps.db, restrictions, row, now, state=FAILED, failure=failure)
+    deps.publish(FulfilmentFailed(
+        reference=row.reference, right=Right.RESTRICTION, reason=failure,
+        not_restored=[Store(s) for s in row.awaiting]), subject=row.reference)
+
+
+def _lift_again(row: Row[Any], deps: Deps) -> None:
+    """The back office asks again after a failed lift: the stores that did not answer are
+    sent ``unrestrict`` again (same command id), with a fresh count of sends."""
+    now = deps.now()
+    save_versioned(deps.db, restrictions, row, now, state=LIFTING, sent_at=now, attempts=1,
+                   failure=None)
+    for store in row.awaiting:
+        _send(deps, row, Store(store))
 
 
 def on_result(result: StoreResult, deps: Deps) -> None:

@@ -1,10 +1,11 @@
 """One fulfilment per request: an export for access, a saga (``saga``, ``command``) else.
 
 ``restrictions``: each restriction in force, with what the stores need to lift it (the
-customer code, holdings and categories per store), and where its lifting stands.
+customer code, holdings and categories per store), and where its lifting stands (sends of
+``unrestrict`` so far, and why it failed when a store never answered).
 """
 
-from sqlalchemy import JSON, Column, Integer, String, Table
+from sqlalchemy import JSON, Column, Integer, String, Table, text
 
 from services.runtime.database import UtcDateTime, service_metadata
 from services.runtime.withdrawals import withdrawals_table
@@ -39,6 +40,8 @@ restrictions = Table(
     Column("notified_at", UtcDateTime(), nullable=True),
     Column("awaiting", JSON, nullable=False),
     Column("sent_at", UtcDateTime(), nullable=True),
+    Column("attempts", Integer, nullable=False, default=0, server_default=text("0")),
+    Column("failure", String(500), nullable=True),
     Column("outcomes", JSON, nullable=False),
     Column("version", Integer, nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),

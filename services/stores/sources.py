@@ -159,13 +159,26 @@ def restrict(db: Connection, sources: Sequence[Source], categories: Sequence[Cat
 def lift(db: Connection, sources: Sequence[Source], categories: Sequence[Category],
          scope: Scope, by: str) -> list[StoreOutcome]:
     """Lift the restriction request ``by``: only the rows it marked are unflagged; rows held
-    or disputed stay restricted."""
-    counts = spans(db, sources, scope, categories)
+    or disputed stay restricted. The outcome counts the rows the lift unflagged, per
+    category: the UPDATE's rowcount for a source that is its whole table, and for a source
+    that is only the rows carrying some columns (``present``) those of them the UPDATE is
+    about to unflag, counted just before it in the same transaction."""
+    def marked(table: Table) -> ColumnElement[bool]:
+        return and_(scope(table), table.c.restricted_by == by)
+
+    chosen = [s for s in sources if s.category in set(categories)]
+    counts = dict.fromkeys(categories, 0)
     for table in tables_of(sources, categories):
-        db.execute(update(table).where(scope(table), table.c.restricted_by == by)
-                   .values(restricted=False, restricted_by=None))
-    return [StoreOutcome(category=c, action=Action.RESTRICT, records=counts[c].records,
-                         reason="limitation levée") for c in categories if counts[c].records]
+        for source in chosen:
+            if source.table is table and source.present:
+                counts[source.category] += span(db, source, marked).records
+        unflagged = int(db.execute(update(table).where(marked(table))
+                                   .values(restricted=False, restricted_by=None)).rowcount)
+        for source in chosen:
+            if source.table is table and not source.present:
+                counts[source.category] += unflagged
+    return [StoreOutcome(category=c, action=Action.RESTRICT, records=counts[c],
+                         reason="limitation levée") for c in categories if counts[c]]
 
 
 def mark(db: Connection, table: Table, where: ColumnElement[bool], by: str) -> int:

@@ -6,7 +6,9 @@
 saved rows back; ``release`` forgets them once every store has committed. One row per
 request and saga run (``staging_key``): a compensation that arrives first leaves a
 tombstone, so a late prepare is refused; a retry after a review (run 2, …) stages afresh.
-Set-based: one SELECT, UPDATE, DELETE or multi-row INSERT per table, never a loop of SQL.
+Set-based: one SELECT, UPDATE, DELETE or multi-row INSERT per table, never a loop of SQL
+per row; the statements that name saved rows by key take them in chunks of ``KEY_CHUNK``
+keys, under the databases' limit on bound parameters (SQLite: 32,766 per statement).
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from sqlalchemy import (
     TypeDecorator,
     delete,
     insert,
-    or_,
     select,
     update,
 )
@@ -43,6 +44,7 @@ from services.stores.sources import Scope, Source, tables_of, wanted
 PREPARED, COMMITTED, COMPENSATED, RELEASED = "prepared", "committed", "compensated", "released"
 CHANGES = (StoreAction.ERASE, StoreAction.RECTIFY, StoreAction.RESTRICT, StoreAction.OPT_OUT)
 Rows = dict[str, list[dict[str, Any]]]
+KEY_CHUNK = 5_000
 
 
 def prepared_changes_table(metadata: MetaData) -> Table:
@@ -176,8 +178,8 @@ def _unflag(db: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Lift the restriction prepare set on rows that were not restricted before (and that
     nothing has restricted since: a hold, a dispute or a restriction request marks its rows)."""
     keys = [_key(table, row) for row in rows if not row.get("restricted", True)]
-    if keys:
-        db.execute(update(table).where(_keyed(table, keys), table.c.restricted_by.is_(None))
+    for chunk in _chunks(keys):
+        db.execute(update(table).where(_keyed(table, chunk), table.c.restricted_by.is_(None))
                    .values(restricted=False))
 
 
@@ -185,12 +187,11 @@ def _restore(staging: Staging, deps: Deps, command: StoreCommand, prior: Rows) -
     """Delete what is there now (children first), then insert the saved rows back."""
     scope = staging.scope(command, deps)
     for table in reversed(staging.tables):
-        keys = [_key(table, row) for row in prior.get(table.name, [])]
-        where = _keyed(table, keys) if keys else None
         if not staging.new_rows_stay:
-            where = or_(scope(table), where) if where is not None else scope(table)
-        if where is not None:
-            deps.db.execute(delete(table).where(where))
+            deps.db.execute(delete(table).where(scope(table)))
+        keys = [_key(table, row) for row in prior.get(table.name, [])]
+        for chunk in _chunks(keys):
+            deps.db.execute(delete(table).where(_keyed(table, chunk)))
     for table in staging.tables:
         rows = [_decode(table, row) for row in prior.get(table.name, [])]
         if rows:
@@ -200,6 +201,10 @@ def _restore(staging: Staging, deps: Deps, command: StoreCommand, prior: Rows) -
 def _key(table: Table, row: Mapping[str, Any]) -> Any:
     (column,) = table.primary_key.columns
     return _decode(table, {column.key: row[column.key]})[column.key]
+
+
+def _chunks(keys: list[Any]) -> list[list[Any]]:
+    return [keys[i:i + KEY_CHUNK] for i in range(0, len(keys), KEY_CHUNK)]
 
 
 def _keyed(table: Table, keys: list[Any]) -> ColumnElement[bool]:

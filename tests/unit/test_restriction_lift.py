@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
+from rich.console import Console
 
 from contracts.backoffice import InventoryItem, StoreAction, StoreOutcome, StoreResult
 from contracts.discovery import DiscoveryCompleted
@@ -16,6 +18,7 @@ from contracts.envelope import CloudEvent
 from contracts.intake import RequestDetails
 from contracts.restriction import RestrictionLiftNotified, RestrictionLiftRequested
 from contracts.vocabulary import Action, Category, Right, Store
+from services.cli import operations
 from services.runtime.delivery import DeadLetter, Delivery
 from tests.unit.test_fulfilment_worker import NOW, REFERENCE, Worker, keys
 
@@ -107,3 +110,52 @@ def test_a_lift_without_a_restriction_in_force_is_dead_lettered_with_the_reason(
     outcome = worker.processor.process(Delivery(body=event.to_json(), routing_key=LIFT))
     assert isinstance(outcome, DeadLetter)
     assert "no restriction" in outcome.reason
+
+
+def test_a_store_that_never_answers_fails_the_lift_before_a_person_after_the_last_send(
+        worker: Worker) -> None:
+    restricted(worker)
+    lift_requested(worker)
+    worker.deliver(RestrictionLiftNotified(reference=REFERENCE, notified_at=NOW))
+    worker.clock.advance(timedelta(days=7))
+    sends = [worker.tick()]
+    unrestricted(worker, Store.CRM)
+    worker.clock.advance(timedelta(seconds=301))
+    sends.append(worker.tick())
+    assert [keys(sent).count("backoffice.billing.unrestrict.v1") for sent in sends] == [1, 1]
+    worker.clock.advance(timedelta(seconds=301))
+    failed = worker.tick()
+    assert keys(failed) == ["fulfilment.failed.v1"], "no third send: DSR_STORE_ATTEMPTS=2"
+    event = failed[0][1]
+    assert event["reference"] == REFERENCE and event["right"] == "restriction"
+    assert event["not_restored"] == ["billing"]
+    assert "billing did not answer unrestrict after 2 sends" in event["reason"]
+    assert "lifted in: crm" in event["reason"]
+    worker.clock.advance(timedelta(days=1))
+    assert worker.tick() == [], "a failed lift is not re-sent"
+    assert unrestricted(worker, Store.BILLING) == [], "a late answer does not reopen it"
+    again = lift_requested(worker)
+    assert keys(again) == ["backoffice.billing.unrestrict.v1"], "asked again: no new notice"
+    assert again[0][1]["command_id"] == f"{REFERENCE}:unrestrict:billing"
+    assert keys(unrestricted(worker, Store.BILLING)) == ["restriction.lifted.v1"]
+
+
+def test_a_failed_lift_is_listed_by_dsr_stuck_with_its_reason(
+        worker: Worker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    restricted(worker)
+    lift_requested(worker)
+    worker.deliver(RestrictionLiftNotified(reference=REFERENCE, notified_at=NOW))
+    worker.clock.advance(timedelta(days=7))
+    worker.tick()
+    for _ in range(2):
+        worker.clock.advance(timedelta(seconds=301))
+        worker.tick()
+    for name in ("DSR_DATABASE_URL", "DSR_AMQP_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DSR_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(operations, "console", Console(width=400))
+    result = CliRunner().invoke(operations.stuck, [])
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if REFERENCE in line)
+    assert "lift failed" in line
+    assert "crm, billing did not answer unrestrict after 2 sends" in line

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, func, select, update
 
 from services.billing.tables import (
     SUBJECT_TABLES,
@@ -127,3 +127,31 @@ def test_a_dispute_opened_while_restricted_outlives_the_restriction(stores: Stor
     assert billing_rows(stores, consumption, DISPUTING, restricted=False) == 0
     assert billing_rows(stores, consumption, DISPUTING, restricted=True) > 0
     assert billing_rows(stores, invoices, DISPUTING, restricted=True) == 0
+
+
+def lifted_records(result: dict[str, Any]) -> dict[str, int]:
+    return {o["category"]: o["records"] for o in result["outcomes"]}
+
+
+def test_a_lift_reports_the_rows_it_unflagged_not_the_subjects_whole_record(
+        stores: Stores) -> None:
+    holdings = stores.holdings(DISPUTING)
+    msisdns = [h.msisdn for h in holdings]
+    some = select(cdr_events.c.id).where(cdr_events.c.msisdn.in_(msisdns)).limit(3)
+    with stores.engine("cdr").begin() as db:
+        db.execute(update(cdr_events).where(cdr_events.c.id.in_(some.scalar_subquery()))
+                   .values(restricted=True, restricted_by="dispute"))
+    disputed = events(stores, DISPUTING, restricted=True)
+    everything = disputed + events(stores, DISPUTING, restricted=False)
+    assert 0 < disputed < everything
+    assert stores.send("cdr", "restrict", holdings=holdings)["ok"]
+    lifted = stores.send("cdr", "unrestrict", holdings=holdings)
+    assert lifted["ok"]
+    assert lifted_records(lifted)["connection_usage"] == everything - disputed
+    assert all(0 < n <= everything - disputed for n in lifted_records(lifted).values())
+    again = stores.send("cdr", "unrestrict", holdings=holdings)
+    assert again["ok"] and again["outcomes"] == [], "nothing left to unflag"
+    assert stores.send("crm", "restrict", customer_code=DISPUTING)["ok"]
+    first = lifted_records(stores.send("crm", "unrestrict", customer_code=DISPUTING))
+    assert first["contact"] == crm_rows(stores, contact_points, DISPUTING, restricted=False)
+    assert lifted_records(stores.send("crm", "unrestrict", customer_code=DISPUTING)) == {}

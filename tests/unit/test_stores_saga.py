@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, func, insert, select
 
+from services.cdr.tables import cdr_events
 from tests.unit.test_stores_support import Backend, Stores, seeded_stores
 
 CODE = "CM-100003"
@@ -134,3 +136,34 @@ def test_a_retried_run_stages_afresh_while_the_first_stays_compensated(
                        **{**fields, "run": 1})
     assert not late["ok"] and "compensated" in late["error"]
     assert sorted(row.state for row in prepared(stores, store)) == ["compensated", "released"]
+
+
+def test_compensation_restores_more_rows_than_sqlite_binds_in_one_statement(
+        tmp_path: Path) -> None:
+    """Over 40,000 CDR rows of one subject: SQLite binds at most 32,766 parameters in one
+    statement (the default limit; some builds raise it, so the test sets it), so the saved
+    rows cannot be named in one IN list."""
+    stores = seeded_stores(tmp_path, Backend(), subscribers=4, cdr_per_subscriber=5)
+    engine = stores.engine("cdr")
+    engine.dispose()
+    event.listen(engine, "connect", lambda conn, _: conn.setlimit(
+        sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 32_766))
+    try:
+        msisdns = [h.msisdn for h in stores.holdings(CODE)]
+        with stores.engine("cdr").begin() as db:
+            model = db.execute(select(cdr_events).where(cdr_events.c.msisdn.in_(msisdns))
+                               .limit(1)).one()._asdict()
+            del model["id"]
+            db.execute(insert(cdr_events), [model] * 41_000)
+            subject = db.execute(select(func.count()).select_from(cdr_events)
+                                 .where(cdr_events.c.msisdn.in_(msisdns))).scalar_one()
+        assert subject > 40_000
+        before = data(stores, "cdr")
+        assert step(stores, "cdr", "prepare", "erase")["ok"]
+        assert step(stores, "cdr", "commit", "erase")["ok"]
+        assert data(stores, "cdr") != before
+        compensated = step(stores, "cdr", "compensate", "erase")
+        assert compensated["ok"], compensated
+        assert data(stores, "cdr") == before
+    finally:
+        stores.close()
