@@ -127,6 +127,5 @@ ACTIONS.update(STAGING.actions())
 
 
 def _set_restricted(command: StoreCommand, deps: Deps, marking: Marking) -> StoreResult:
-    scope = subject_scope(require_customer_code(command))
     return answer(command, outcomes=marking(deps.db, SOURCES, wanted(command, CATEGORIES),
-                                            scope, command.reference))
+                                            _subject(command, deps), command.reference))

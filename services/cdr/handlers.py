@@ -88,6 +88,5 @@ ACTIONS.update(STAGING.actions())
 
 
 def _set_restricted(command: StoreCommand, deps: Deps, marking: Marking) -> StoreResult:
-    return answer(command, outcomes=marking(
-        deps.db, SOURCES, wanted(command, CATEGORIES), holding_scope(command.holdings),
-        command.reference))
+    return answer(command, outcomes=marking(deps.db, SOURCES, wanted(command, CATEGORIES),
+                                            _subject(command, deps), command.reference))

@@ -167,10 +167,8 @@ ACTIONS.update(STAGING.actions())
 
 
 def _set_restricted(command: StoreCommand, deps: Deps, marking: Marking) -> StoreResult:
-    code = _known_customer(command, deps)
-    categories = wanted(command, CATEGORIES)
-    return answer(command, outcomes=marking(deps.db, SOURCES, categories, subject_scope(code),
-                                            command.reference))
+    return answer(command, outcomes=marking(deps.db, SOURCES, wanted(command, CATEGORIES),
+                                            _subject(command, deps), command.reference))
 
 
 def _known_customer(command: StoreCommand, deps: Deps) -> str:

@@ -84,11 +84,19 @@ def create_service_engine(service: str, settings: Settings, metadata: MetaData) 
     return engine
 
 
+def psycopg_url(dsn: str) -> str:
+    """A PostgreSQL URL as SQLAlchemy names the psycopg 3 driver."""
+    return dsn.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def ensure_schema(engine: Engine, schema: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+
+
 def _postgres_engine(service: str, url: str) -> Engine:
-    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
-    base = create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4)
-    with base.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{service}"'))
+    base = create_engine(psycopg_url(url), pool_pre_ping=True, pool_size=2, max_overflow=4)
+    ensure_schema(base, service)
     return base.execution_options(schema_translate_map={None: service})
 
 

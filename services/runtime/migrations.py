@@ -23,12 +23,12 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, Engine, MetaData, create_engine, inspect, text
+from sqlalchemy import Connection, Engine, MetaData, create_engine, inspect
 from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.elements import False_, True_
 from sqlalchemy.types import TypeDecorator
 
-from services.runtime.database import _sqlite_engine
+from services.runtime.database import _sqlite_engine, ensure_schema, psycopg_url
 from services.runtime.settings import Settings
 from services.workers import ALL
 
@@ -81,9 +81,10 @@ def migration_engine(service: str, settings: Settings, database: str | None = No
     name = database or service
     if not settings.database_dsn:
         return _sqlite_engine(name, settings)
-    url = settings.database_dsn.replace("postgresql://", "postgresql+psycopg://", 1)
-    with create_engine(url, poolclass=NullPool).begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{name}"'))
+    url = psycopg_url(settings.database_dsn)
+    admin = create_engine(url, poolclass=NullPool)
+    ensure_schema(admin, name)
+    admin.dispose()
     return create_engine(url, poolclass=NullPool,
                          connect_args={"options": f"-csearch_path={name}"})
 

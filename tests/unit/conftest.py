@@ -8,6 +8,7 @@ from uuid import uuid4
 import pytest
 from sqlalchemy import create_engine, text
 
+from services.runtime.database import psycopg_url
 from services.workers import STORES
 from tests.unit.test_stores_support import Backend
 
@@ -20,7 +21,7 @@ def store_backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
     url: str = request.getfixturevalue("postgres_url")
     backend = Backend(url, prefix=f"t{uuid4().hex[:10]}_")
     yield backend
-    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    admin = create_engine(psycopg_url(url))
     with admin.begin() as conn:
         for store in STORES:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{backend.prefix}{store}" CASCADE'))

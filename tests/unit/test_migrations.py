@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from services.runtime.database import create_service_engine
+from services.runtime.database import create_service_engine, psycopg_url
 from services.runtime.migrations import (
     SERVICES,
     MigrationError,
@@ -72,7 +72,7 @@ def test_postgres_migrations_match_the_models(service: str, postgres_url: str,
                                               tmp_path: Path) -> None:
     schema = f"migrations_test_{service}"
     settings = Settings(data_dir=tmp_path, database_url=postgres_url)
-    admin = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    admin = create_engine(psycopg_url(postgres_url))
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     try:
