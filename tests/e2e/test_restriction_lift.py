@@ -11,7 +11,7 @@ from contracts.restriction import RestrictionLiftRequested
 from contracts.status import ClockTicked
 from contracts.vocabulary import Right
 from services.crm.tables import contact_points
-from services.fulfilment.tables import restrictions
+from services.fulfilment.tables import metadata, restrictions
 from services.notification.tables import outbound_messages
 from tests.e2e.conftest import HarnessFactory
 from tests.support.harness import App, Harness, final_count, publish, request_rows, submit
@@ -39,8 +39,15 @@ def notices(app: App) -> list[str]:
             outbound_messages.c.kind == "restriction_lift_notice")).scalars())
 
 
-def tick(harness: Harness, days: int) -> None:
-    publish(harness, ClockTicked(now=datetime.now(UTC) + timedelta(days=days)))
+def tick(harness: Harness, days: int) -> str:
+    return publish(harness, ClockTicked(now=datetime.now(UTC) + timedelta(days=days))).id
+
+
+def handled_by_fulfilment(app: App, event_id: str) -> bool:
+    inbox = metadata.tables["inbox"]
+    with app.engine("fulfilment").connect() as conn:
+        return conn.execute(select(inbox.c.message_id).where(
+            inbox.c.message_id == event_id)).first() is not None
 
 
 def test_the_notice_precedes_the_lift_and_the_stores_end_unrestricted(
@@ -57,8 +64,9 @@ def test_the_notice_precedes_the_lift_and_the_stores_end_unrestricted(
                                                   requested_by="dpo"), reference)
         harness.wait_until(lambda app: len(notices(app)) == 1)
         assert "sera levée" in notices(app)[0]
-        tick(harness, 1)
-        harness.wait_until(lambda app: lift_state(app) == "announced")
+        early = tick(harness, 1)
+        harness.wait_until(lambda app: handled_by_fulfilment(app, early))
+        assert lift_state(app) == "announced"
         assert restricted_rows(app) > 0, "still restricted during the notice period"
         tick(harness, 8)
         harness.wait_until(lambda app: lift_state(app) == "lifted", timeout_s=60)
