@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 from pypdf import PdfReader
@@ -73,7 +72,7 @@ def test_the_customer_opens_the_package_with_the_code_sent_by_sms(
     assert "jusqu'au" in letter.body and "dossier protégé" in letter.body
     assert letter.document is None  # a call-centre request: no postal PDF
     assert not (data_dir / "exports" / reference).exists(), "plaintext exports left behind"
-    written = open_package(directory, code, data_dir / "desk", datetime.now(UTC))
+    written = open_package(directory, code, data_dir / "desk", app.clock.now())
     document = json.loads((data_dir / "desk" / "package.json").read_text())
     assert {p.name for p in written} == {"package.json", "package.html"}
     assert document["reference"] == reference
@@ -104,7 +103,7 @@ def test_a_postal_request_gets_pdf_letters_and_a_pdf_in_its_package(
                     .split())
     assert reference in text and "APDP" in text and "dossier protégé" in text
     written = open_package(package_directory(data_dir, reference), code, data_dir / "desk",
-                           datetime.now(UTC))
+                           app.clock.now())
     assert {p.name for p in written} == {"package.json", "package.html", "package.pdf"}
     assert (data_dir / "desk" / "package.pdf").read_bytes().startswith(b"%PDF")
 

@@ -31,6 +31,7 @@ from tests.conftest import embedded_settings
 from tests.support.harness import (
     EmbeddedHarness,
     final_count,
+    pinned_clock,
     publish,
     request_rows,
     states,
@@ -48,7 +49,7 @@ EMAIL = "moussa.k@example.ml"
 def audited(tmp_path: Path, names: tuple[str, ...] = ALL) -> Iterator[EmbeddedHarness]:
     """The saga plus the audit worker on one embedded bus (audit is not in workers.py yet)."""
     settings = embedded_settings(tmp_path)
-    app = bootstrap(settings, names=names)
+    app = bootstrap(settings, clock=pinned_clock(), names=names)
     engine = create_service_engine("audit", settings, metadata)
     app.processors["audit"] = Processor(WORKER, engine, settings, app.clock)
     try:
@@ -191,7 +192,7 @@ def test_a_breach_appears_in_the_register_and_verify_names_a_broken_entry(
         entries, _ = audit_rows(harness)
         with harness.app.engine("audit").connect() as conn:
             text, rows = audit_register.export(conn, *NOVEMBER, "json",
-                                               datetime.now().astimezone())
+                                               harness.app.clock.now())
         monkeypatch.setenv("DSR_DATA_DIR", str(tmp_path))
         monkeypatch.delenv("DSR_DATABASE_URL", raising=False)
         with harness.app.engine("audit").begin() as conn:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -40,7 +40,8 @@ def test_a_late_document_resumes_the_same_request(start: HarnessFactory) -> None
                                channel_reference="call-later"))
         harness.wait_until(lambda app: states(app) == {"call-later": "document_requested"})
         publish(harness, DocumentSubmitted(
-            reference="DSR-2026-000001", channel=Channel.POSTAL, received_at=datetime.now(UTC),
+            reference="DSR-2026-000001", channel=Channel.POSTAL,
+            received_at=harness.app.clock.now(),
             identity_document=nina_card(plan.full_name, plan.nina or "", plan.date_of_birth)))
         harness.wait_until(lambda app: states(app) == {"call-later": "completed"})
         assert verification(harness.app)["outcome"] == "verified"

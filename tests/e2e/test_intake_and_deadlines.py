@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -104,7 +104,7 @@ def test_a_withdrawn_request_stops_and_the_customer_is_told(start: HarnessFactor
         harness.wait_until(lambda app: states(app) == {"call-w": "document_requested"})
         publish(harness, WithdrawalSubmitted(reference="DSR-2026-000001",
                                              channel=Channel.CALLCENTRE,
-                                             received_at=datetime.now(UTC)))
+                                             received_at=harness.app.clock.now()))
         harness.wait_until(lambda app: states(app) == {"call-w": "withdrawn"})
         publish(harness, tick("2026-11-20"))
         harness.wait_until(lambda app: ("DSR-2026-000001", "withdrawal_confirmed", "sms")

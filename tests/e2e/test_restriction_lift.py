@@ -3,7 +3,7 @@ unrestricted only on a later clock tick once the notice period has elapsed."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -40,7 +40,7 @@ def notices(app: App) -> list[str]:
 
 
 def tick(harness: Harness, days: int) -> str:
-    return publish(harness, ClockTicked(now=datetime.now(UTC) + timedelta(days=days))).id
+    return publish(harness, ClockTicked(now=harness.app.clock.now() + timedelta(days=days))).id
 
 
 def handled_by_fulfilment(app: App, event_id: str) -> bool:

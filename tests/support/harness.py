@@ -20,9 +20,11 @@ from contracts.envelope import CONTENT_TYPE, EVENTS_EXCHANGE, CloudEvent, Messag
 from services.bootstrap import App, bootstrap
 from services.intake.tables import rejected_intakes, requests
 from services.runtime.amqp import topology
+from services.runtime.clock import Clock, RunningClock
 from services.runtime.memory_bus import EmbeddedBus
 from services.runtime.settings import Settings
 from services.workers import ALL
+from tests.support.intakes import RUN_STARTS
 
 
 class Harness(Protocol):
@@ -144,6 +146,11 @@ class _RabbitObserver:
             self._seen.append(CloudEvent.model_validate_json(body))
 
 
+def pinned_clock() -> Clock:
+    """The clock of every end-to-end run: it reads ``RUN_STARTS`` at the start, then runs."""
+    return RunningClock(RUN_STARTS)
+
+
 def reset_broker(url: str, settings: Settings, app: App) -> None:
     """Delete this project's queues so that no earlier run's messages leak in."""
     plan = topology.plan([p.worker for p in app.processors.values()], settings)
@@ -157,10 +164,10 @@ def reset_broker(url: str, settings: Settings, app: App) -> None:
 
 
 @contextmanager
-def rabbit_harness(settings: Settings, names: tuple[str, ...] = ALL
-                   ) -> Iterator[RabbitHarness]:
+def rabbit_harness(settings: Settings, names: tuple[str, ...] = ALL,
+                   clock: Clock | None = None) -> Iterator[RabbitHarness]:
     assert settings.amqp_url
-    app = bootstrap(settings, names=names)
+    app = bootstrap(settings, clock=clock or pinned_clock(), names=names)
     reset_broker(settings.amqp_url, settings, app)
     runner = app.amqp_runner()
     thread = threading.Thread(target=runner.run, name="workers", daemon=True)
@@ -178,9 +185,9 @@ def rabbit_harness(settings: Settings, names: tuple[str, ...] = ALL
 
 
 @contextmanager
-def embedded_harness(settings: Settings, names: tuple[str, ...] = ALL
-                     ) -> Iterator[EmbeddedHarness]:
-    app = bootstrap(settings, names=names)
+def embedded_harness(settings: Settings, names: tuple[str, ...] = ALL,
+                     clock: Clock | None = None) -> Iterator[EmbeddedHarness]:
+    app = bootstrap(settings, clock=clock or pinned_clock(), names=names)
     try:
         yield EmbeddedHarness(app)
     finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from contracts.envelope import CloudEvent
@@ -12,6 +12,8 @@ from contracts.intake import IdentityDocument, RequestDetails, RequestSubmitted,
 from contracts.vocabulary import Channel, DocumentKind, Right
 
 RECEIVED = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+#: Where the end-to-end clock starts: an hour after the intakes were received, whatever the date.
+RUN_STARTS = RECEIVED + timedelta(hours=1)
 SCAN = base64.b64encode(b"%PDF-1.4 scanned NINA card of the subject").decode()
 
 
