@@ -31,7 +31,7 @@ class App:
         return self.processors[name].engine
 
     def embedded_bus(self) -> EmbeddedBus:
-        return EmbeddedBus(InMemoryBroker(), self.processors.values())
+        return EmbeddedBus(InMemoryBroker(), self.processors.values(), self.settings)
 
     def amqp_runner(self) -> AmqpRunner:
         return AmqpRunner(self.settings, list(self.processors.values()))

@@ -1,8 +1,9 @@
 """The embedded bus: RabbitMQ's routing and settlement rules, in one process.
 
 It is the default when ``DSR_AMQP_URL`` is unset (``dsr demo``) and the in-memory test broker
-of the end-to-end tests. Handlers, processors and outboxes are the same as on RabbitMQ; only
-the transport differs.
+of the end-to-end tests. Handlers, processors, outboxes, the topology (delay queues whose
+messages expire back into the worker's queue, dead-letter queues behind ``dsr.runtime``) and
+the settle rule (``settlement.settle``) are the same as on RabbitMQ; only the transport differs.
 """
 
 from __future__ import annotations
@@ -12,36 +13,37 @@ import itertools
 import time
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import UTC, datetime
 
-from services.runtime.delivery import (
-    DeadLetter,
-    Delivery,
-    Done,
-    Outcome,
-    Retry,
-)
+from services.runtime.amqp.topology import Topology, plan
+from services.runtime.delivery import Delivery, Outcome
 from services.runtime.outbox import Outbox
 from services.runtime.processor import Processor
-from services.runtime.routing import Worker
+from services.runtime.settings import Settings
+from services.runtime.settlement import Publication, settle
 from services.runtime.topics import topic_matches
 
 
 class InMemoryBroker:
-    """Topic exchanges, durable-in-spirit queues and a delay list."""
+    """Topic exchanges, durable-in-spirit queues, and delay queues with a message TTL."""
 
     def __init__(self) -> None:
         self._bindings: dict[str, list[tuple[str, str]]] = {}
         self._queues: dict[str, deque[Delivery]] = {}
+        self._expire_into: dict[str, tuple[int, str]] = {}  # delay queue -> (ttl ms, target)
         self._delayed: list[tuple[float, int, str, Delivery]] = []
         self._sequence = itertools.count()
 
-    def declare_worker(self, worker: Worker) -> None:
-        self.declare_queue(worker.queue)
-        self.declare_queue(worker.dead_letter_queue)
-        for exchange, binding in worker.bindings():
-            self.bind(worker.queue, exchange, binding)
+    def declare(self, topology: Topology) -> None:
+        """Declare the queues and bindings RabbitMQ would have (exchanges need no state)."""
+        for queue in topology.queues:
+            self.declare_queue(queue.name)
+            ttl, target = (queue.arguments.get("x-message-ttl"),
+                           queue.arguments.get("x-dead-letter-routing-key"))
+            if ttl is not None and queue.arguments.get("x-dead-letter-exchange") == "":
+                self._expire_into[queue.name] = (int(ttl), str(target))
+        for exchange, queue_name, key in topology.bindings:
+            self.bind(queue_name, exchange, key)
 
     def declare_queue(self, name: str) -> None:
         self._queues.setdefault(name, deque())
@@ -61,10 +63,14 @@ class InMemoryBroker:
             pairs = self._bindings.get(exchange, [])
             targets = list(dict.fromkeys(q for p, q in pairs if topic_matches(p, routing_key)))
         for queue in targets:
-            self._queues[queue].append(delivery)
+            if queue in self._expire_into:
+                ttl_ms, target = self._expire_into[queue]
+                self._schedule(target, delivery, ttl_ms)
+            else:
+                self._queues[queue].append(delivery)
         return len(targets)
 
-    def schedule(self, queue: str, delivery: Delivery, delay_ms: int) -> None:
+    def _schedule(self, queue: str, delivery: Delivery, delay_ms: int) -> None:
         due = time.monotonic() + delay_ms / 1000
         heapq.heappush(self._delayed, (due, next(self._sequence), queue, delivery))
 
@@ -91,11 +97,11 @@ class InMemoryBroker:
 class EmbeddedBus:
     """Runs every worker's processor against an ``InMemoryBroker`` until nothing is left."""
 
-    def __init__(self, broker: InMemoryBroker, processors: Iterable[Processor]) -> None:
+    def __init__(self, broker: InMemoryBroker, processors: Iterable[Processor],
+                 settings: Settings) -> None:
         self.broker = broker
         self._processors = list(processors)
-        for processor in self._processors:
-            broker.declare_worker(processor.worker)
+        broker.declare(plan([p.worker for p in self._processors], settings))
 
     def recover_outboxes(self) -> int:
         """Publish what a previous run committed but never published (crash recovery)."""
@@ -130,25 +136,21 @@ class EmbeddedBus:
         return handled
 
     def _settle(self, processor: Processor, delivery: Delivery, outcome: Outcome) -> None:
-        worker = processor.worker
-        if isinstance(outcome, Done):
-            for record in outcome.to_publish:
-                self.broker.publish(record.exchange, record.routing_key, record.body)
-            ids = [record.outbox_id for record in outcome.to_publish]
-            Outbox(worker.tables).forget_published(processor.engine, ids)
-            if outcome.reply is not None and delivery.reply_to:
-                self.broker.publish("", delivery.reply_to, outcome.reply.event.to_json(),
-                                    correlation_id=delivery.correlation_id)
-        elif isinstance(outcome, Retry):
-            retry = replace(delivery, headers=delivery.retry_headers())
-            self.broker.schedule(worker.queue, retry, outcome.delay_ms)
-        elif isinstance(outcome, DeadLetter):
-            self.broker.publish("", worker.dead_letter_queue, delivery.body,
-                                headers=delivery.dead_letter_headers(outcome.reason))
+        settlement = settle(outcome, delivery, processor.worker)
+        if settlement.copy is not None:
+            self._send(settlement.copy)  # confirmed at once: the original is dropped
+            return
+        for record in settlement.committed:
+            self.broker.publish(record.exchange, record.routing_key, record.body)
+        Outbox(processor.worker.tables).forget_published(
+            processor.engine, [record.outbox_id for record in settlement.committed])
+        if settlement.reply is not None:
+            self._send(settlement.reply)
 
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
+    def _send(self, publication: Publication) -> None:
+        self.broker.publish(publication.exchange, publication.routing_key, publication.body,
+                            headers=publication.headers or {},
+                            correlation_id=publication.correlation_id)
 
 
 def _far_future() -> datetime:

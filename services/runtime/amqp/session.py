@@ -20,10 +20,10 @@ from pika.spec import Basic, BasicProperties
 from contracts.envelope import CONTENT_TYPE
 from services.runtime.amqp.confirms import ConfirmTracker
 from services.runtime.amqp.outbox_relay import OutboxRelay
-from services.runtime.amqp.topology import RUNTIME_EXCHANGE, dead_letter_key, retry_key
-from services.runtime.delivery import DeadLetter, Delivery, Done, Outcome, Retry
+from services.runtime.delivery import Delivery, Outcome
 from services.runtime.processor import Processor
 from services.runtime.settings import Settings
+from services.runtime.settlement import settle
 
 log = structlog.get_logger()
 PERSISTENT = 2
@@ -134,24 +134,19 @@ class AmqpSession:
             log.error("message.unsettled", service=processor.worker.name, error=repr(exc))
             channel.basic_nack(tag, requeue=True)
             return
-        if isinstance(outcome, Done):
-            channel.basic_ack(tag)
-            self._relay.publish_committed(processor, outcome.to_publish)
-            if outcome.reply is not None and delivery.reply_to:
-                self.publish("", delivery.reply_to, outcome.reply.event.to_json(),
-                             lambda _ok: None, correlation_id=delivery.correlation_id)
+        settlement = settle(outcome, delivery, processor.worker)
+        if settlement.copy is not None:
+            copy = settlement.copy
+            if not self.publish(copy.exchange, copy.routing_key, copy.body,
+                                partial(_ack_after_copy, channel, tag), headers=copy.headers):
+                channel.basic_nack(tag, requeue=True)
             return
-        if isinstance(outcome, Retry):
-            target = (RUNTIME_EXCHANGE, retry_key(processor.worker, outcome.delay_ms),
-                      delivery.retry_headers())
-        else:
-            assert isinstance(outcome, DeadLetter)
-            target = (RUNTIME_EXCHANGE, dead_letter_key(processor.worker),
-                      delivery.dead_letter_headers(outcome.reason))
-        exchange, routing_key, headers = target
-        if not self.publish(exchange, routing_key, delivery.body,
-                            partial(_ack_after_copy, channel, tag), headers=headers):
-            channel.basic_nack(tag, requeue=True)
+        channel.basic_ack(tag)
+        self._relay.publish_committed(processor, settlement.committed)
+        if settlement.reply is not None:
+            reply = settlement.reply
+            self.publish(reply.exchange, reply.routing_key, reply.body, lambda _ok: None,
+                         correlation_id=reply.correlation_id)
 
     def _on_confirm(self, frame: Any) -> None:
         method = frame.method
