@@ -1,0 +1,1 @@
+"""Cross-cutting behaviour around every handled message, one concern per module (as dramatiq)."""
