@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -55,19 +56,27 @@ class Deps:
 
     def _trace_extensions(self, own_id: str) -> dict[str, Any]:
         """Correlation and causation ids, and a W3C ``traceparent`` continuing the trace."""
-        extra = (self.incoming.model_extra or {}) if self.incoming else {}
-        trace = _trace_id(extra.get("traceparent"))
-        found = {"traceparent": f"00-{trace}-{secrets.token_hex(8)}-01"}
+        found = {"traceparent": f"00-{trace_id_of(self.incoming)}-{secrets.token_hex(8)}-01"}
         if self.incoming is None:
             return {**found, "correlationid": own_id}
-        return {**found, "correlationid": extra.get("correlationid", self.incoming.id),
+        return {**found, "correlationid": correlation_id_of(self.incoming),
                 "causationid": self.incoming.id}
 
 
-def _trace_id(traceparent: object) -> str:
-    """The trace id of a valid W3C traceparent, else a new one."""
+def correlation_id_of(event: CloudEvent) -> str:
+    """The id of the event that started this chain: the event's own id when it starts one."""
+    correlation = (event.model_extra or {}).get("correlationid")
+    return correlation if isinstance(correlation, str) else event.id
+
+
+def trace_id_of(event: CloudEvent | None) -> str:
+    """The trace id of the event's W3C traceparent; an event without one starts a trace whose
+    id derives from its own, so its log lines and what it publishes agree."""
+    if event is None:
+        return secrets.token_hex(16)
+    traceparent = (event.model_extra or {}).get("traceparent")
     if isinstance(traceparent, str):
         parts = traceparent.split("-")
         if len(parts) == 4 and len(parts[1]) == 32 and parts[1] != "0" * 32:
             return parts[1]
-    return secrets.token_hex(16)
+    return hashlib.sha256(f"{event.source}\n{event.id}".encode()).hexdigest()[:32]

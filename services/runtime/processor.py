@@ -21,6 +21,7 @@ from services.runtime.clock import Clock
 from services.runtime.delivery import DeadLetter, Delivery, Done, Outcome, Reply, Retry
 from services.runtime.deps import Deps
 from services.runtime.errors import Reject, RetryLater
+from services.runtime.middleware.context import bind_event
 from services.runtime.routing import Route, Worker
 from services.runtime.settings import Settings
 from services.runtime.signing import check
@@ -80,6 +81,7 @@ class Processor:
             event = parse_envelope(delivery.body)
         except EnvelopeError as exc:
             return self._invalid(delivery, None, exc.raw, exc.problems)
+        bind_event(event)
         if event.type != delivery.origin_routing_key:
             problem = f"is {event.type!r} but the message was routed as " \
                       f"{delivery.origin_routing_key!r}"

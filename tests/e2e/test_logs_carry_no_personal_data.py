@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -33,3 +34,21 @@ def test_a_full_batch_logs_no_name_number_or_nina(tmp_path: Path,
         secrets |= {v for v in (plan.nina, plan.surname, plan.rccm, plan.nif) if v}
     leaks = [(secret, line) for line in lines for secret in secrets if secret in line]
     assert leaks == []
+
+
+def test_every_line_of_a_handled_message_names_its_event_correlation_and_trace(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    with embedded_harness(embedded_settings(tmp_path)) as harness:
+        seeded(harness)
+        submit(harness, request_for("CM-100001", Right.ACCESS, "l-1"))
+        harness.wait_until(lambda app: final_count(app) == 1)
+    logs = capfd.readouterr()
+    handled = [json.loads(line) for line in (logs.out + logs.err).splitlines()
+               if '"message.handled"' in line]
+    assert len(handled) > 10, "the request was handled by every worker"
+    for line in handled:
+        assert line["event_id"] and line["correlation_id"] and len(line["trace_id"]) == 32
+    first = handled[0]  # the intake as the call centre sent it starts the correlation
+    assert first["correlation_id"] == first["event_id"]
+    assert {line["correlation_id"] for line in handled[1:]} == {first["event_id"]}, \
+        "every hop of one request carries the intake's id as its correlation id"
