@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import MetaData
 
@@ -13,6 +13,7 @@ from services.runtime.deps import Deps
 from services.runtime.topics import topic_matches
 
 Handler = Callable[[Any, Deps], Message | None]
+M = TypeVar("M", bound=Message)
 InvalidHandler = Callable[[dict[str, Any] | None, list[tuple[str, str]], Deps], None]
 
 
@@ -31,8 +32,10 @@ class Route:
     replies: bool = False
 
 
-def on(message: type[Message], handler: Handler, *, replies: bool = False) -> Route:
-    """The usual route: an event type on ``dsr.events``, bound by its exact type."""
+def on(message: type[M], handler: Callable[[M, Deps], Message | None], *,
+       replies: bool = False) -> Route:
+    """The usual route: ``message``'s type on its exchange, to a handler that takes it (mypy
+    checks that the handler's first parameter is that message)."""
     return Route(binding=message.message_type, message=message, handler=handler,
                  exchange=message.exchange, replies=replies)
 
