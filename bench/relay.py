@@ -56,7 +56,7 @@ class Relay:
         self._connection = pika.SelectConnection(self._params, on_open_callback=self._opened)
         self._connection.ioloop.start()
 
-    def _opened(self, connection: pika.SelectConnection) -> None:
+    def _opened(self, connection: Any) -> None:
         connection.channel(on_open_callback=self._publisher_open)
 
     def _publisher_open(self, channel: Channel) -> None:
@@ -76,7 +76,7 @@ class Relay:
         assert self._publisher is not None
         self._publisher.basic_publish("", _queue(hop + 1), body, PERSISTENT)
         self._tag += 1
-        self._pending[self._tag] = (channel, method.delivery_tag)
+        self._pending[self._tag] = (channel, int(method.delivery_tag or 0))
 
     def _confirmed(self, frame: Any) -> None:
         tag, multiple = frame.method.delivery_tag, frame.method.multiple
@@ -96,7 +96,8 @@ def measure(url: str, hops: int, messages: int, body: bytes) -> float:
     started = time.perf_counter()
     for _ in range(messages):
         channel.basic_publish("", _queue(0), body, PERSISTENT)
-    while channel.queue_declare(_queue(hops), passive=True).method.message_count < messages:
+    while (channel.queue_declare(_queue(hops), passive=True).method.message_count or 0) \
+            < messages:
         time.sleep(0.02)
     elapsed = time.perf_counter() - started
     connection.close()

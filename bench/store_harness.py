@@ -106,7 +106,7 @@ class CdrStore:
             started = time.perf_counter()
             for source in SOURCES:
                 compiled = source.export_query(scope).compile(dialect=self.engine.dialect)
-                with conn.cursor().copy(f"COPY ({compiled}) TO STDOUT",  # type: ignore[call-overload]
+                with conn.cursor().copy(f"COPY ({compiled}) TO STDOUT",
                                         compiled.params) as copy:
                     for block in copy:
                         rows += bytes(block).count(b"\n")

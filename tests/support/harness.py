@@ -134,14 +134,14 @@ class _RabbitObserver:
     def __init__(self, url: str, binding: str, exchange: str) -> None:
         self._connection = pika.BlockingConnection(pika.URLParameters(url))
         self._channel = self._connection.channel()
-        self._queue = self._channel.queue_declare("", exclusive=True).method.queue
+        self._queue = str(self._channel.queue_declare("", exclusive=True).method.queue)
         self._channel.queue_bind(self._queue, exchange, binding)
         self._seen: list[CloudEvent] = []
 
     def events(self) -> list[CloudEvent]:
         while True:
             method, _props, body = self._channel.basic_get(self._queue, auto_ack=True)
-            if method is None:
+            if method is None or body is None:
                 return list(self._seen)
             self._seen.append(CloudEvent.model_validate_json(body))
 

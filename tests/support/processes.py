@@ -71,7 +71,7 @@ class WorkerProcesses:
                     declared = channel.queue_declare(f"dsr.{name}", passive=True)
                 except pika.exceptions.ChannelClosedByBroker:
                     return False
-                if declared.method.consumer_count < 1:
+                if not declared.method.consumer_count:
                     return False
                 channel.close()
             return True
