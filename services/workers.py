@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from importlib import import_module
 
 from services.runtime.routing import Worker
@@ -17,10 +16,6 @@ def worker(name: str) -> Worker:
     if name not in ALL:
         raise KeyError(f"unknown worker {name!r}; choose from {', '.join(ALL)}")
     found: Worker = import_module(f"services.{name}.routes").WORKER
-    if found.publishes is None:
-        from services.publications import PUBLISHES
-
-        found = replace(found, publishes=PUBLISHES[name])
     return found
 
 

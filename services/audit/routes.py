@@ -1,13 +1,14 @@
 """What the audit worker consumes: every event on ``dsr.events`` that concerns a request.
 
-Each type is bound explicitly (``on`` binds the exact type; store results by pattern). Not
-bound: ``intake.request.submitted.v1`` and ``intake.document.submitted.v1`` (raw intakes full
-of personal data and document copies; their registered counterparts are audited instead),
-rejected intakes (no request exists), status queries and clock ticks (no step of a request).
+Each type is bound explicitly (``on`` binds the exact type; store results by pattern). What
+any worker or client publishes on ``dsr.events`` is either audited here or named in
+``NOT_AUDITED`` with the reason (a unit test derives the list of published types from the
+route tables and checks it).
 """
 
 from contracts.backoffice import StoreResult
 from contracts.discovery import DiscoveryCompleted
+from contracts.envelope import Message
 from contracts.fulfilment import (
     FulfilmentClosed,
     FulfilmentCompleted,
@@ -23,7 +24,14 @@ from contracts.identity import (
     ReviewDecided,
     ReviewRequested,
 )
-from contracts.intake import DocumentRegistered, RequestRegistered, WithdrawalSubmitted
+from contracts.intake import (
+    DocumentRegistered,
+    DocumentSubmitted,
+    RequestRegistered,
+    RequestRejected,
+    RequestSubmitted,
+    WithdrawalSubmitted,
+)
 from contracts.notification import NotificationSent, PackageDestroyed
 from contracts.restriction import (
     RestrictionLiftAnnounced,
@@ -31,7 +39,14 @@ from contracts.restriction import (
     RestrictionLiftNotified,
     RestrictionLiftRequested,
 )
-from contracts.status import DeadlineBreached, DeadlineEscalated, RequestWithdrawn, StatusChanged
+from contracts.status import (
+    ClockTicked,
+    DeadlineBreached,
+    DeadlineEscalated,
+    RequestWithdrawn,
+    StatusChanged,
+    StatusQuery,
+)
 from services.audit import handlers
 from services.audit.tables import metadata
 from services.runtime.routing import Route, Worker, on
@@ -39,6 +54,7 @@ from services.runtime.routing import Route, Worker, on
 WORKER = Worker(
     name="audit",
     tables=metadata,
+    publishes=(),
     routes=(
         on(RequestRegistered, handlers.on_registered),
         on(DocumentRegistered, handlers.on_document_registered),
@@ -69,3 +85,14 @@ WORKER = Worker(
               handler=handlers.on_store_result),
     ),
 )
+
+#: Published on ``dsr.events`` and deliberately not audited.
+NOT_AUDITED: dict[type[Message], str] = {
+    RequestSubmitted: "the raw intake, full of personal data; intake.request.registered.v1 is "
+                      "audited instead",
+    DocumentSubmitted: "the raw document with its copy; intake.document.registered.v1 is "
+                       "audited instead",
+    RequestRejected: "no request exists",
+    StatusQuery: "a question, not a step of a request",
+    ClockTicked: "no step of a request",
+}

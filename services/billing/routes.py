@@ -4,11 +4,12 @@ from contracts.backoffice import StoreCommand
 from contracts.envelope import COMMANDS_EXCHANGE
 from services.billing.handlers import handle_command
 from services.billing.tables import metadata
-from services.runtime.routing import Route, Worker
+from services.runtime.routing import Route, Worker, store_results
 
 WORKER = Worker(
     name="billing",
     routes=(Route(binding="backoffice.billing.*.v1", message=StoreCommand,
                   handler=handle_command, exchange=COMMANDS_EXCHANGE),),
     tables=metadata,
+    publishes=(store_results("billing"),),
 )

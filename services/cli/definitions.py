@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from services.publications import CLIENTS, REPLIES_TO_QUERIES
+from services.clients import CLIENTS
 from services.runtime.amqp import permissions
 from services.runtime.amqp.permissions import Grant, PasswordLookup
 from services.runtime.amqp.topology import plan, to_definitions
@@ -23,7 +23,7 @@ def grants() -> list[Grant]:
     """Every broker user: the administrator, one per worker, one per client."""
     all_workers = workers()
     found = [permissions.admin_grant()]
-    found += [permissions.worker_grant(w, replies=w.name in REPLIES_TO_QUERIES)
+    found += [permissions.worker_grant(w, replies=w.answers_queries)
               for w in all_workers]
     dead_letter_queues = tuple(w.dead_letter_queue for w in all_workers)
     found += [permissions.client_grant(

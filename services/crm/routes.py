@@ -4,11 +4,12 @@ from contracts.backoffice import StoreCommand
 from contracts.envelope import COMMANDS_EXCHANGE
 from services.crm.handlers import handle_command
 from services.crm.tables import metadata
-from services.runtime.routing import Route, Worker
+from services.runtime.routing import Route, Worker, store_results
 
 WORKER = Worker(
     name="crm",
     routes=(Route(binding="backoffice.crm.*.v1", message=StoreCommand, handler=handle_command,
                   exchange=COMMANDS_EXCHANGE),),
     tables=metadata,
+    publishes=(store_results("crm"),),
 )

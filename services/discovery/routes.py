@@ -1,15 +1,17 @@
 """What the discovery worker consumes."""
 
 from contracts.backoffice import StoreResult
+from contracts.discovery import DiscoveryCompleted
 from contracts.identity import IdentityVerified
 from contracts.status import RequestWithdrawn
 from services.discovery import handlers
 from services.discovery.tables import metadata
-from services.runtime.routing import Route, Worker, on
+from services.runtime.routing import Route, Worker, commands, on, publishes
 
 WORKER = Worker(
     name="discovery",
     tables=metadata,
+    publishes=(*publishes(DiscoveryCompleted), commands("*", "discover")),
     routes=(
         on(IdentityVerified, handlers.start_discovery),
         Route(binding="backoffice.*.discover.result.v1", message=StoreResult,

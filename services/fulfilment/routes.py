@@ -2,12 +2,23 @@
 
 from contracts.backoffice import StoreAction, StoreResult
 from contracts.discovery import DiscoveryCompleted
-from contracts.fulfilment import FulfilmentReviewDecided
-from contracts.restriction import RestrictionLiftNotified, RestrictionLiftRequested
+from contracts.fulfilment import (
+    FulfilmentClosed,
+    FulfilmentCompleted,
+    FulfilmentFailed,
+    FulfilmentRetried,
+    FulfilmentReviewDecided,
+)
+from contracts.restriction import (
+    RestrictionLiftAnnounced,
+    RestrictionLifted,
+    RestrictionLiftNotified,
+    RestrictionLiftRequested,
+)
 from contracts.status import ClockTicked, RequestWithdrawn
 from services.fulfilment import handlers, lifting, review
 from services.fulfilment.tables import metadata
-from services.runtime.routing import Route, Worker, on
+from services.runtime.routing import Route, Worker, commands, on, publishes
 
 FULFILMENT_ACTIONS = (StoreAction.EXPORT, StoreAction.PREPARE, StoreAction.COMMIT,
                       StoreAction.COMPENSATE, StoreAction.RELEASE, StoreAction.UNRESTRICT)
@@ -15,6 +26,9 @@ FULFILMENT_ACTIONS = (StoreAction.EXPORT, StoreAction.PREPARE, StoreAction.COMMI
 WORKER = Worker(
     name="fulfilment",
     tables=metadata,
+    publishes=(*publishes(FulfilmentCompleted, FulfilmentFailed, FulfilmentRetried,
+                          FulfilmentClosed, RestrictionLiftAnnounced, RestrictionLifted),
+               *(commands("*", action) for action in FULFILMENT_ACTIONS)),
     routes=(
         on(DiscoveryCompleted, handlers.start_fulfilment),
         *(Route(binding=f"backoffice.*.{action.value}.result.v1", message=StoreResult,

@@ -13,17 +13,33 @@ from contracts.identity import (
     IdentityVerified,
     ReviewRequested,
 )
-from contracts.intake import DocumentSubmitted, RequestSubmitted, WithdrawalSubmitted
+from contracts.intake import (
+    DocumentRegistered,
+    DocumentSubmitted,
+    RequestRegistered,
+    RequestRejected,
+    RequestSubmitted,
+    WithdrawalSubmitted,
+)
 from contracts.notification import NotificationSent
-from contracts.status import ClockTicked, StatusQuery
+from contracts.status import (
+    ClockTicked,
+    DeadlineBreached,
+    DeadlineEscalated,
+    RequestWithdrawn,
+    StatusChanged,
+    StatusQuery,
+)
 from services.intake import deadline_monitor, follow_ups, handlers, progress
 from services.intake.tables import metadata
-from services.runtime.routing import Worker, on
+from services.runtime.routing import Worker, on, publishes
 
 WORKER = Worker(
     name="intake",
     tables=metadata,
     on_invalid=handlers.reject_invalid_intake,
+    publishes=publishes(RequestRegistered, RequestRejected, DocumentRegistered, RequestWithdrawn,
+                        StatusChanged, DeadlineEscalated, DeadlineBreached),
     routes=(
         on(RequestSubmitted, handlers.register_request),
         on(DocumentSubmitted, follow_ups.register_document),

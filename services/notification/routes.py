@@ -3,15 +3,17 @@
 from contracts.fulfilment import FulfilmentClosed, FulfilmentCompleted
 from contracts.identity import DocumentReminderDue, DocumentRequested, IdentityRejected
 from contracts.intake import RequestRegistered
-from contracts.restriction import RestrictionLiftAnnounced
+from contracts.notification import NotificationSent, PackageDestroyed
+from contracts.restriction import RestrictionLiftAnnounced, RestrictionLiftNotified
 from contracts.status import ClockTicked, RequestWithdrawn
 from services.notification import expiry, handlers
 from services.notification.tables import metadata
-from services.runtime.routing import Worker, on
+from services.runtime.routing import Worker, on, publishes
 
 WORKER = Worker(
     name="notification",
     tables=metadata,
+    publishes=publishes(NotificationSent, RestrictionLiftNotified, PackageDestroyed),
     routes=(
         on(RequestRegistered, handlers.acknowledge),
         on(DocumentRequested, handlers.request_document),

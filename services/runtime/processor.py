@@ -146,7 +146,7 @@ class Processor:
             if not self.worker.may_publish(outgoing.exchange, outgoing.routing_key):
                 raise Reject(f"worker {self.worker.name!r} may not publish "
                              f"{outgoing.routing_key!r} on {outgoing.exchange!r}; declare it in "
-                             "services/publications.py")
+                             "the worker's routes.py (publishes=)")
 
     def _deps(self, uow: UnitOfWork, event: CloudEvent | None) -> Deps:
         return Deps(db=uow.db, clock=self._clock, settings=self._settings,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import MetaData
 
-from contracts.envelope import EVENTS_EXCHANGE, Message
+from contracts.envelope import COMMANDS_EXCHANGE, EVENTS_EXCHANGE, Message
 from services.runtime.deps import Deps
 from services.runtime.topics import topic_matches
 
@@ -56,15 +56,26 @@ def publishes(*messages: type[Message]) -> tuple[Publication, ...]:
     return tuple(Publication(m.exchange, m.message_type) for m in messages)
 
 
+def commands(store: str, action: str) -> Publication:
+    """Store commands ``backoffice.<store>.<action>.v1`` (``*`` for any store or action)."""
+    return Publication(COMMANDS_EXCHANGE, f"backoffice.{store}.{action}.v1")
+
+
+def store_results(store: str) -> Publication:
+    """Every result a store answers with: ``backoffice.<store>.*.result.v1``."""
+    return Publication(EVENTS_EXCHANGE, f"backoffice.{store}.*.result.v1")
+
+
 @dataclass(frozen=True)
 class Worker:
     """One worker (or store service): its name, its routes and its own tables.
 
     ``on_invalid`` lets a worker answer a message it cannot parse (intake publishes
     ``intake.request.rejected.v1``); without it such a message is dead-lettered.
-    ``publishes`` is what its handlers may publish (``services/publications.py``): the
-    broker user of the worker may publish nothing else, and the processor dead-letters a
-    message whose handler tried. ``None`` (test workers) means undeclared and unchecked.
+    ``publishes`` is what its handlers may publish, declared beside its routes: the broker
+    user of the worker may publish nothing else (``dsr topology``), the processor
+    dead-letters a message whose handler tried, and the AsyncAPI document lists them.
+    ``None`` (test workers) means undeclared and unchecked.
     """
 
     name: str
@@ -90,6 +101,11 @@ class Worker:
     def may_publish(self, exchange: str, routing_key: str) -> bool:
         return self.publishes is None or any(p.allows(exchange, routing_key)
                                              for p in self.publishes)
+
+    @property
+    def answers_queries(self) -> bool:
+        """It replies to ``reply_to`` through the default exchange (request/reply routes)."""
+        return any(route.replies for route in self.routes)
 
     def route_for(self, message_type: str) -> Route | None:
         return next((r for r in self.routes if topic_matches(r.binding, message_type)), None)

@@ -151,3 +151,22 @@ def test_tampering_in_the_database_is_detected(settings: Settings) -> None:
     with processor.engine.connect() as conn:
         assert conn.execute(select(chain_head.c.last_sequence)).scalar_one() == 4
 
+
+
+def test_every_event_a_worker_or_client_publishes_is_audited_or_excluded_with_a_reason() -> None:
+    from contracts.catalog import MESSAGES
+    from contracts.envelope import EVENTS_EXCHANGE
+    from services.audit.routes import NOT_AUDITED
+    from services.clients import CLIENTS
+    from services.workers import workers
+
+    publications = [p for w in workers() for p in w.publishes or ()]
+    publications += [p for c in CLIENTS if c.name != "operator" for p in c.publishes]
+    published = {m for m in MESSAGES for p in publications
+                 if p.allows(EVENTS_EXCHANGE, m.message_type.format(store="crm",
+                                                                     action="export"))}
+    unaccounted = {m.message_type for m in published
+                   if WORKER.route_for(m.message_type.format(store="crm", action="export"))
+                   is None and m not in NOT_AUDITED}
+    assert unaccounted == set()
+    assert set(NOT_AUDITED) <= published, "an exclusion names a type nobody publishes"

@@ -9,7 +9,7 @@ key of every published message and a *read* expression on binding keys.
   administrator (``infra/rabbitmq/definitions.json``) and the worker only checks that it
   exists (``DSR_AMQP_DECLARE=false``). A worker reads only its own queue, writes only the
   exchanges it publishes to, and on each topic exchange only the routing keys its handlers
-  publish (``services/publications.py``) — plus, on ``dsr.runtime``, the keys of its own
+  publish (``publishes=`` in its ``routes.py``) — plus, on ``dsr.runtime``, the keys of its own
   delay and dead-letter queues.
 - **Clients** (``dsr-callcentre``, ``dsr-backoffice``, ``dsr-clock``, ``dsr-operator``)
   publish their few message types; the ones that ask for a status or follow status events
