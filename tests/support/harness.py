@@ -30,7 +30,8 @@ from tests.support.intakes import RUN_STARTS
 class Harness(Protocol):
     app: App
 
-    def publish_raw(self, body: bytes, routing_key: str) -> None: ...
+    def publish_raw(self, body: bytes, routing_key: str,
+                    content_type: str | None = CONTENT_TYPE) -> None: ...
 
     def observe(self, binding: str, exchange: str = EVENTS_EXCHANGE) -> Observer: ...
 
@@ -75,8 +76,9 @@ class EmbeddedHarness:
         self.app = app
         self.bus: EmbeddedBus = app.embedded_bus()
 
-    def publish_raw(self, body: bytes, routing_key: str) -> None:
-        self.bus.broker.publish(EVENTS_EXCHANGE, routing_key, body)
+    def publish_raw(self, body: bytes, routing_key: str,
+                    content_type: str | None = CONTENT_TYPE) -> None:
+        self.bus.broker.publish(EVENTS_EXCHANGE, routing_key, body, content_type=content_type)
 
     def observe(self, binding: str, exchange: str = EVENTS_EXCHANGE) -> Observer:
         queue = f"test.observer.{uuid.uuid4()}"
@@ -106,13 +108,14 @@ class RabbitHarness:
         self._connection: pika.BlockingConnection | None = None
         self._channel: Any = None
 
-    def publish_raw(self, body: bytes, routing_key: str) -> None:
+    def publish_raw(self, body: bytes, routing_key: str,
+                    content_type: str | None = CONTENT_TYPE) -> None:
         if self._channel is None:
             self._connection = pika.BlockingConnection(pika.URLParameters(self._url))
             self._channel = self._connection.channel()
             self._channel.confirm_delivery()
         self._channel.basic_publish(EVENTS_EXCHANGE, routing_key, body, pika.BasicProperties(
-            content_type=CONTENT_TYPE, delivery_mode=2))
+            content_type=content_type, delivery_mode=2))
 
     def observe(self, binding: str, exchange: str = EVENTS_EXCHANGE) -> Observer:
         return _RabbitObserver(self._url, binding, exchange)
