@@ -44,7 +44,7 @@ def _not_in_future(value: datetime, info: ValidationInfo) -> datetime:
     now, skew = context.get(_NOW), context.get(_SKEW)
     if isinstance(now, datetime) and isinstance(skew, timedelta) and value > now + skew:
         raise ValueError(f"is in the future (more than {int(skew.total_seconds())} s ahead of "
-                         "the receiving clock)")
+                         "the receiving clock); give the time the call or letter arrived")
     return value
 
 

@@ -35,6 +35,10 @@ class Harness(Protocol):
 
     def observe(self, binding: str, exchange: str = EVENTS_EXCHANGE) -> Observer: ...
 
+    def dead_lettered(self, worker: str) -> int:
+        """How many messages wait in the worker's dead-letter queue."""
+        ...
+
     def wait_until(self, condition: Callable[[App], bool], timeout_s: float = 60) -> None: ...
 
 
@@ -86,6 +90,9 @@ class EmbeddedHarness:
         self.bus.broker.bind(queue, exchange, binding)
         return _EmbeddedObserver(self.bus, queue)
 
+    def dead_lettered(self, worker: str) -> int:
+        return self.bus.broker.depth(f"dsr.{worker}.dlq")
+
     def wait_until(self, condition: Callable[[App], bool], timeout_s: float = 60) -> None:
         self.bus.run_until_idle()
         assert condition(self.app), "the embedded bus is idle and the condition does not hold"
@@ -119,6 +126,14 @@ class RabbitHarness:
 
     def observe(self, binding: str, exchange: str = EVENTS_EXCHANGE) -> Observer:
         return _RabbitObserver(self._url, binding, exchange)
+
+    def dead_lettered(self, worker: str) -> int:
+        connection = pika.BlockingConnection(pika.URLParameters(self._url))
+        try:
+            declared = connection.channel().queue_declare(f"dsr.{worker}.dlq", passive=True)
+            return int(declared.method.message_count)
+        finally:
+            connection.close()
 
     def wait_until(self, condition: Callable[[App], bool], timeout_s: float = 60) -> None:
         deadline = time.monotonic() + timeout_s
