@@ -9,13 +9,14 @@ forgets it once every store has committed.
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from enum import StrEnum
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.envelope import COMMANDS_EXCHANGE, Message
+from contracts.text import CommandId, Corrections, CustomerCode, Statement
+from contracts.times import Day, Time
 from contracts.vocabulary import Action, Category, Msisdn, Purpose, Reference, Store
 
 
@@ -40,8 +41,8 @@ class Holding(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     msisdn: Msisdn
-    held_from: datetime
-    held_until: datetime | None = None
+    held_from: Time
+    held_until: Time | None = None
 
 
 class StoreCommand(Message):
@@ -49,21 +50,21 @@ class StoreCommand(Message):
     exchange: ClassVar[str] = COMMANDS_EXCHANGE
     summary: ClassVar[str] = "Fulfilment or discovery asks one store to act for one request"
 
-    command_id: str = Field(min_length=1, max_length=100)
+    command_id: CommandId
     reference: Reference
     store: Store
     action: StoreAction
-    customer_code: str | None = None
+    customer_code: CustomerCode | None = None
     msisdn: Msisdn | None = None
     holdings: list[Holding] = Field(default_factory=list)
     categories: list[Category] = Field(default_factory=list, description="empty means all")
-    corrections: dict[str, str] = Field(default_factory=dict)
+    corrections: Corrections = Field(default_factory=dict)
     purposes: list[Purpose] = Field(
         default_factory=list, description="opt_out: the purposes whose processing stops")
-    statement: str | None = Field(
-        default=None, max_length=2000,
+    statement: Statement | None = Field(
+        default=None,
         description="rectify: the customer's statement, recorded with a usage dispute")
-    as_of: datetime | None = Field(default=None, description="identify: the receipt time")
+    as_of: Time | None = Field(default=None, description="identify: the receipt time")
     change: StoreAction | None = Field(
         default=None, description="prepare, commit: the change the saga carries out "
         "(erase, rectify, restrict, opt_out)")
@@ -79,7 +80,7 @@ class Hold(BaseModel):
 
     kind: str = Field(description="debt, litigation, stolen_device, accounting, "
                       "traffic_retention, or legal_obligation (opaque)")
-    until: date | None = None
+    until: Day | None = None
 
 
 class InventoryItem(BaseModel):
@@ -90,8 +91,8 @@ class InventoryItem(BaseModel):
     store: Store
     category: Category
     records: int = Field(ge=0)
-    first_at: datetime | None = None
-    last_at: datetime | None = None
+    first_at: Time | None = None
+    last_at: Time | None = None
     legal_basis: str
     retention: str
     holds: list[Hold] = Field(default_factory=list)
@@ -106,7 +107,7 @@ class StoreOutcome(BaseModel):
     action: Action
     records: int = Field(ge=0)
     reason: str | None = None
-    kept_until: date | None = None
+    kept_until: Day | None = None
 
 
 class RepresentativeRecord(BaseModel):
@@ -125,7 +126,7 @@ class IdentityRecord(BaseModel):
 
     customer_code: str
     full_name: str
-    date_of_birth: date | None = None
+    date_of_birth: Day | None = None
     nina: str | None = None
     msisdn_held_on_receipt: bool
     legal_entity: bool = False

@@ -6,7 +6,10 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from contracts.text import EventText, extension_problem
+from contracts.times import Time
 
 CONTENT_TYPE = "application/cloudevents+json"
 EVENTS_EXCHANGE = "dsr.events"
@@ -32,14 +35,23 @@ class CloudEvent(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    specversion: Literal["1.0"] = "1.0"
-    id: str = Field(min_length=1, max_length=200)
-    source: str = Field(min_length=1, max_length=200)
+    specversion: Literal["1.0"]
+    id: EventText
+    source: EventText
     type: str = Field(min_length=1, max_length=200, pattern=r"^[a-z0-9._\-]+\.v[0-9]+$")
-    time: AwareDatetime
-    subject: str | None = Field(default=None, max_length=200)
+    time: Time
+    subject: EventText | None = None
     datacontenttype: Literal["application/json"] = "application/json"
     data: dict[str, Any]
+
+    @model_validator(mode="after")
+    def _extensions_are_attributes(self) -> CloudEvent:
+        """Extension attributes: lowercase names of at most 20 characters, scalar values."""
+        for name, value in (self.model_extra or {}).items():
+            problem = extension_problem(name, value)
+            if problem is not None:
+                raise ValueError(f"extension attribute {name[:20]!r} {problem}")
+        return self
 
     @classmethod
     def wrap(
@@ -54,6 +66,7 @@ class CloudEvent(BaseModel):
     ) -> CloudEvent:
         """Build the envelope for ``payload``; ``type_`` overrides the payload's type."""
         return cls(
+            specversion="1.0",
             id=event_id or str(uuid.uuid4()),
             source=source,
             type=type_ or payload.routing_type(),

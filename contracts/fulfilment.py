@@ -9,6 +9,7 @@ from pydantic import ConfigDict, Field
 
 from contracts.backoffice import StoreOutcome
 from contracts.envelope import Message
+from contracts.text import OperatorName, Reason
 from contracts.vocabulary import Reference, Right, Store
 
 
@@ -55,8 +56,8 @@ class FulfilmentReviewDecided(Message):
 
     reference: Reference
     decision: ReviewDecision
-    reviewer: str = Field(min_length=1, max_length=80)
-    reason: str = Field(min_length=3, max_length=500)
+    reviewer: OperatorName
+    reason: Reason
 
 
 class FulfilmentRetried(Message):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.envelope import Message
 from contracts.intake import RequestDetails
+from contracts.text import OperatorName, Reason
+from contracts.times import Day
 from contracts.vocabulary import DocumentKind, Reference, Right
 
 MANUAL_REVIEW_CHECK = "manual_review"
@@ -78,8 +79,8 @@ class ReviewDecided(Message):
 
     reference: Reference
     approved: bool
-    reviewer: str = Field(min_length=1, max_length=80)
-    reason: str = Field(min_length=3, max_length=500)
+    reviewer: OperatorName
+    reason: Reason
 
 
 class DocumentReminderDue(Message):
@@ -87,4 +88,4 @@ class DocumentReminderDue(Message):
     summary: ClassVar[str] = "The document is still missing after the reminder delay"
 
     reference: Reference
-    close_on: date
+    close_on: Day

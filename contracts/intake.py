@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import ClassVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.envelope import Message
+from contracts.text import (
+    Base64Copy,
+    ChannelReference,
+    Corrections,
+    CustomerCode,
+    DocumentNumber,
+    Mrz,
+    Nina,
+    PersonName,
+    Sha256,
+    Statement,
+)
+from contracts.times import Day, ReceiptTime, Time
 from contracts.vocabulary import (
     Category,
     Channel,
@@ -18,8 +30,6 @@ from contracts.vocabulary import (
     Right,
 )
 
-MAX_DOCUMENT_BYTES = 2_000_000
-
 
 class SubjectClaim(BaseModel):
     """Who the requester says the data subject is."""
@@ -27,10 +37,10 @@ class SubjectClaim(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     msisdn: Msisdn
-    full_name: str = Field(min_length=2, max_length=200)
-    customer_code: str | None = Field(default=None, max_length=40)
-    nina: str | None = Field(default=None, max_length=40)
-    date_of_birth: date | None = None
+    full_name: PersonName
+    customer_code: CustomerCode | None = None
+    nina: Nina | None = None
+    date_of_birth: Day | None = None
 
 
 class IdentityDocument(BaseModel):
@@ -39,14 +49,13 @@ class IdentityDocument(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: DocumentKind
-    number: str = Field(min_length=1, max_length=60)
-    holder_name: str = Field(min_length=2, max_length=200)
-    date_of_birth: date | None = None
-    expires_on: date | None = None
-    mrz: str | None = Field(default=None, max_length=200)
-    copy_base64: str | None = Field(
+    number: DocumentNumber
+    holder_name: PersonName
+    date_of_birth: Day | None = None
+    expires_on: Day | None = None
+    mrz: Mrz | None = None
+    copy_base64: Base64Copy | None = Field(
         default=None,
-        max_length=MAX_DOCUMENT_BYTES * 4 // 3 + 4,
         description="The scanned copy, base64; kept only until the identity decision",
     )
 
@@ -61,12 +70,12 @@ class DocumentSummary(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: DocumentKind
-    number: str = Field(min_length=1, max_length=60)
-    holder_name: str = Field(min_length=2, max_length=200)
-    date_of_birth: date | None = None
-    expires_on: date | None = None
-    mrz: str | None = Field(default=None, max_length=200)
-    copy_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    number: DocumentNumber
+    holder_name: PersonName
+    date_of_birth: Day | None = None
+    expires_on: Day | None = None
+    mrz: Mrz | None = None
+    copy_sha256: Sha256
 
 
 class RequestDetails(BaseModel):
@@ -77,7 +86,7 @@ class RequestDetails(BaseModel):
     categories: list[Category] = Field(
         default_factory=list, description="Categories targeted; empty means all"
     )
-    corrections: dict[str, str] = Field(
+    corrections: Corrections = Field(
         default_factory=dict, description="rectification: field name -> new value"
     )
     purposes: list[Purpose] = Field(
@@ -85,8 +94,8 @@ class RequestDetails(BaseModel):
         description="objection: the processing purposes objected to; empty means every "
         "marketing purpose (an unknown purpose is rejected at intake)",
     )
-    statement: str | None = Field(
-        default=None, max_length=2000, description="the customer's own words"
+    statement: Statement | None = Field(
+        default=None, description="the customer's own words"
     )
 
 
@@ -98,9 +107,9 @@ class Representative(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    full_name: str = Field(min_length=2, max_length=200)
+    full_name: PersonName
     identity_document: IdentityDocument
-    mandate_base64: str | None = Field(default=None, max_length=MAX_DOCUMENT_BYTES * 4 // 3 + 4)
+    mandate_base64: Base64Copy | None = None
 
 
 class RepresentativeSummary(BaseModel):
@@ -108,9 +117,9 @@ class RepresentativeSummary(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    full_name: str
+    full_name: PersonName
     identity_document: DocumentSummary | None
-    mandate_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    mandate_sha256: Sha256 | None = None
 
 
 class RequestSubmitted(Message):
@@ -118,8 +127,8 @@ class RequestSubmitted(Message):
     summary: ClassVar[str] = "A channel (call centre 7400, postal, shop, e-mail) submits a request"
 
     channel: Channel
-    channel_reference: str = Field(min_length=1, max_length=120)
-    received_at: AwareDatetime
+    channel_reference: ChannelReference
+    received_at: ReceiptTime
     right: Right
     subject: SubjectClaim
     identity_document: IdentityDocument | None
@@ -149,10 +158,10 @@ class RequestRegistered(Message):
     reference: Reference
     right: Right
     channel: Channel
-    channel_reference: str
-    received_at: AwareDatetime
-    due_on: date
-    target_on: date
+    channel_reference: ChannelReference
+    received_at: Time
+    due_on: Day
+    target_on: Day
     subject: SubjectClaim
     identity_document: DocumentSummary | None
     representative: RepresentativeSummary | None = None
@@ -165,7 +174,7 @@ class DocumentSubmitted(Message):
 
     reference: Reference
     channel: Channel
-    received_at: AwareDatetime
+    received_at: ReceiptTime
     identity_document: IdentityDocument
 
 
@@ -183,4 +192,4 @@ class WithdrawalSubmitted(Message):
 
     reference: Reference
     channel: Channel
-    received_at: AwareDatetime
+    received_at: ReceiptTime

@@ -5,9 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from contracts.envelope import Message
+from contracts.times import Time
 from contracts.vocabulary import Reference
 
 
@@ -46,5 +47,5 @@ class PackageDestroyed(Message):
                               "its expiry passed")
 
     reference: Reference
-    expired_at: AwareDatetime
-    destroyed_at: AwareDatetime
+    expired_at: Time
+    destroyed_at: Time

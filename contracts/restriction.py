@@ -8,13 +8,14 @@ so; on a clock tick once the notice has gone and the period has elapsed, fulfilm
 
 from __future__ import annotations
 
-from datetime import date
 from typing import ClassVar
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from contracts.envelope import Message
 from contracts.fulfilment import CategoryOutcome
+from contracts.text import OperatorName, Reason
+from contracts.times import Day, Time
 from contracts.vocabulary import Reference
 
 
@@ -24,8 +25,8 @@ class RestrictionLiftRequested(Message):
                               "(`dsr restriction lift`); the reason is kept in the record")
 
     reference: Reference
-    reason: str = Field(min_length=3, max_length=500)
-    requested_by: str = Field(min_length=1, max_length=80)
+    reason: Reason
+    requested_by: OperatorName
 
 
 class RestrictionLiftAnnounced(Message):
@@ -34,7 +35,7 @@ class RestrictionLiftAnnounced(Message):
                               "and the notice period has elapsed")
 
     reference: Reference
-    lift_on: date = Field(description="the day the restriction is lifted, at the earliest")
+    lift_on: Day = Field(description="the day the restriction is lifted, at the earliest")
 
 
 class RestrictionLiftNotified(Message):
@@ -42,7 +43,7 @@ class RestrictionLiftNotified(Message):
     summary: ClassVar[str] = "The customer was sent the notice that the restriction will lift"
 
     reference: Reference
-    notified_at: AwareDatetime
+    notified_at: Time
 
 
 class RestrictionLifted(Message):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import ClassVar
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from contracts.envelope import Message
 from contracts.fulfilment import CategoryOutcome
+from contracts.text import Line
+from contracts.times import Day, Time
 from contracts.vocabulary import Reference, RequestState, Right
 
 
@@ -20,16 +21,16 @@ class StatusChanged(Message):
     channel_reference: str = Field(description="the submitting channel's own reference")
     right: Right
     state: RequestState
-    due_on: date
+    due_on: Day
     reason: str | None = Field(default=None, max_length=500)
-    changed_at: AwareDatetime
+    changed_at: Time
 
 
 class StatusQuery(Message):
     message_type: ClassVar[str] = "request.status.query.v1"
     summary: ClassVar[str] = "Ask for a request's state (AMQP reply_to + correlation_id)"
 
-    reference: str = Field(min_length=1, max_length=40)
+    reference: Line = Field(min_length=1, max_length=40)
 
 
 class StatusReply(Message):
@@ -40,9 +41,9 @@ class StatusReply(Message):
     found: bool
     right: Right | None = None
     state: RequestState | None = None
-    due_on: date | None = None
+    due_on: Day | None = None
     reason: str | None = None
-    updated_at: AwareDatetime | None = None
+    updated_at: Time | None = None
     outcomes: list[CategoryOutcome] = Field(
         default_factory=list, description="what was done per category and store, once fulfilled"
     )
@@ -56,7 +57,7 @@ class RequestWithdrawn(Message):
 
     reference: Reference
     right: Right
-    withdrawn_at: AwareDatetime
+    withdrawn_at: Time
 
 
 class ClockTicked(Message):
@@ -64,7 +65,7 @@ class ClockTicked(Message):
     summary: ClassVar[str] = ("The time, published every minute by `dsr clock`; workers act on "
                               "what has fallen due (reminders, closures, deadlines)")
 
-    now: AwareDatetime
+    now: Time
 
 
 class DeadlineEscalated(Message):
@@ -75,8 +76,8 @@ class DeadlineEscalated(Message):
     reference: Reference
     right: Right
     state: RequestState
-    target_on: date
-    due_on: date
+    target_on: Day
+    due_on: Day
 
 
 class DeadlineBreached(Message):
@@ -86,4 +87,4 @@ class DeadlineBreached(Message):
     reference: Reference
     right: Right
     state: RequestState
-    due_on: date
+    due_on: Day

@@ -99,9 +99,11 @@ class Action(StrEnum):
 
 Msisdn = Annotated[
     str,
-    Field(pattern=r"^\+223[0-9]{8}$", description="Malian MSISDN in E.164 form, +223 and 8 digits"),
+    Field(pattern=r"^\+223[0-9]{8}$", max_length=12,
+          description="Malian MSISDN in E.164 form, +223 and 8 digits"),
 ]
 Reference = Annotated[
     str,
-    Field(pattern=r"^DSR-[0-9]{4}-[0-9]{6}$", description="Human reference, DSR-YYYY-NNNNNN"),
+    Field(pattern=r"^DSR-[0-9]{4}-[0-9]{6}$", max_length=15,
+          description="Human reference, DSR-YYYY-NNNNNN"),
 ]

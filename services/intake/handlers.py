@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -19,7 +18,6 @@ from services.intake.tables import rejected_intakes, requests
 from services.runtime.deps import Deps
 
 log = structlog.get_logger()
-CLOCK_SKEW = timedelta(minutes=10)
 
 
 def register_request(submitted: RequestSubmitted, deps: Deps) -> None:
@@ -28,12 +26,7 @@ def register_request(submitted: RequestSubmitted, deps: Deps) -> None:
     if existing is not None:
         log.info("intake.duplicate", request_reference=existing, channel=submitted.channel)
         return
-    now = deps.now()
-    if submitted.received_at > now + CLOCK_SKEW:
-        _reject(deps, submitted.channel_reference,
-                [("data.received_at", "is in the future; give the time the call or letter "
-                  "arrived")])
-        return
+    now = deps.now()  # a receipt in the future was refused by the contract (ReceiptTime)
     reference = registry.next_reference(deps.db, submitted.received_at.year)
     due = due_date(submitted.received_at)
     target = internal_target(due, deps.settings.internal_target_days)

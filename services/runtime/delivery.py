@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from contracts.envelope import CloudEvent
+from contracts.envelope import CONTENT_TYPE, CloudEvent
 
 ATTEMPT_HEADER = "x-dsr-attempt"
 ERROR_HEADER = "x-dsr-error"
@@ -15,11 +15,16 @@ ORIGIN_ROUTING_KEY_HEADER = "x-dsr-routing-key"
 
 @dataclass(frozen=True)
 class Delivery:
-    """One message taken from a worker's queue, independent of the broker library."""
+    """One message taken from a worker's queue, independent of the broker library.
+
+    ``content_type`` is the AMQP property as it came (None when the sender set none); a
+    delivery built in-process (the embedded bus, a test) carries the contract's own.
+    """
 
     body: bytes
     routing_key: str
     exchange: str = ""
+    content_type: str | None = CONTENT_TYPE
     headers: dict[str, Any] = field(default_factory=dict)
     reply_to: str | None = None
     correlation_id: str | None = None

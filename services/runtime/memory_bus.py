@@ -54,7 +54,11 @@ class InMemoryBroker:
             pairs.append((pattern, queue))
 
     def publish(self, exchange: str, routing_key: str, body: bytes, **properties: object) -> int:
-        """Route a message; return how many queues received it (0: unroutable, dropped)."""
+        """Route a message; return how many queues received it (0: unroutable, dropped).
+
+        Without a ``content_type`` it carries the contract's, as every sender in this process
+        sets it; pass one (or None) to deliver what another client would send.
+        """
         delivery = Delivery(body=body, routing_key=routing_key, exchange=exchange,
                             **properties)  # type: ignore[arg-type]
         if exchange == "":

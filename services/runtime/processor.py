@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from contracts.envelope import COMMANDS_EXCHANGE, CloudEvent, Message
+from contracts.times import receipt_context
 from services.runtime.clock import Clock
 from services.runtime.delivery import DeadLetter, Delivery, Done, Outcome, Reply, Retry
 from services.runtime.deps import Deps
@@ -78,7 +79,7 @@ class Processor:
 
     def _process(self, delivery: Delivery) -> Outcome:
         try:
-            event = parse_envelope(delivery.body)
+            event = parse_envelope(delivery.body, delivery.content_type)
         except EnvelopeError as exc:
             return self._invalid(delivery, None, exc.raw, exc.problems)
         bind_event(event)
@@ -90,7 +91,8 @@ class Processor:
         if route is None:
             return DeadLetter(f"worker {self.worker.name!r} has no route for type {event.type!r}")
         try:
-            message = route.message.model_validate(event.data)
+            message = route.message.model_validate(event.data, context=receipt_context(
+                self._clock.now(), timedelta(seconds=self._settings.clock_skew_s)))
         except ValidationError as exc:
             return self._invalid(delivery, event, event.data, problems_of(exc, "data."))
         if route.exchange == COMMANDS_EXCHANGE:

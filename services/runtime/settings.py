@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     signing_key_file: Path | None = None
     command_max_age_s: float = Field(default=86_400.0, gt=0,
                                      description="older signed commands are refused")
+    clock_skew_s: float = Field(
+        default=300.0, ge=0, description="how far ahead of this clock a sender's clock may be: "
+        "a receipt time later than now plus this is refused")
     package_expiry_days: int = Field(default=30, ge=1,
                                      description="rulebook §6 default: the access package expires")
     package_pdf_max_rows: int = Field(

@@ -30,9 +30,14 @@ from tests.support.intakes import RUN_STARTS
 class Harness(Protocol):
     app: App
 
-    def publish_raw(self, body: bytes, routing_key: str) -> None: ...
+    def publish_raw(self, body: bytes, routing_key: str,
+                    content_type: str | None = CONTENT_TYPE) -> None: ...
 
     def observe(self, binding: str, exchange: str = EVENTS_EXCHANGE) -> Observer: ...
+
+    def dead_lettered(self, worker: str) -> int:
+        """How many messages wait in the worker's dead-letter queue."""
+        ...
 
     def wait_until(self, condition: Callable[[App], bool], timeout_s: float = 60) -> None: ...
 
@@ -75,14 +80,18 @@ class EmbeddedHarness:
         self.app = app
         self.bus: EmbeddedBus = app.embedded_bus()
 
-    def publish_raw(self, body: bytes, routing_key: str) -> None:
-        self.bus.broker.publish(EVENTS_EXCHANGE, routing_key, body)
+    def publish_raw(self, body: bytes, routing_key: str,
+                    content_type: str | None = CONTENT_TYPE) -> None:
+        self.bus.broker.publish(EVENTS_EXCHANGE, routing_key, body, content_type=content_type)
 
     def observe(self, binding: str, exchange: str = EVENTS_EXCHANGE) -> Observer:
         queue = f"test.observer.{uuid.uuid4()}"
         self.bus.broker.declare_queue(queue)
         self.bus.broker.bind(queue, exchange, binding)
         return _EmbeddedObserver(self.bus, queue)
+
+    def dead_lettered(self, worker: str) -> int:
+        return self.bus.broker.depth(f"dsr.{worker}.dlq")
 
     def wait_until(self, condition: Callable[[App], bool], timeout_s: float = 60) -> None:
         self.bus.run_until_idle()
@@ -106,16 +115,25 @@ class RabbitHarness:
         self._connection: pika.BlockingConnection | None = None
         self._channel: Any = None
 
-    def publish_raw(self, body: bytes, routing_key: str) -> None:
+    def publish_raw(self, body: bytes, routing_key: str,
+                    content_type: str | None = CONTENT_TYPE) -> None:
         if self._channel is None:
             self._connection = pika.BlockingConnection(pika.URLParameters(self._url))
             self._channel = self._connection.channel()
             self._channel.confirm_delivery()
         self._channel.basic_publish(EVENTS_EXCHANGE, routing_key, body, pika.BasicProperties(
-            content_type=CONTENT_TYPE, delivery_mode=2))
+            content_type=content_type, delivery_mode=2))
 
     def observe(self, binding: str, exchange: str = EVENTS_EXCHANGE) -> Observer:
         return _RabbitObserver(self._url, binding, exchange)
+
+    def dead_lettered(self, worker: str) -> int:
+        connection = pika.BlockingConnection(pika.URLParameters(self._url))
+        try:
+            declared = connection.channel().queue_declare(f"dsr.{worker}.dlq", passive=True)
+            return int(declared.method.message_count)
+        finally:
+            connection.close()
 
     def wait_until(self, condition: Callable[[App], bool], timeout_s: float = 60) -> None:
         deadline = time.monotonic() + timeout_s

@@ -40,8 +40,8 @@ def test_a_malformed_body_is_dead_lettered_with_a_reason(settings: Settings) -> 
 
 
 def test_a_wrong_field_is_named_in_the_reason(settings: Settings) -> None:
-    event = CloudEvent(id="e1", source="t", type="test.credit.v1", time="2026-01-01T00:00:00Z",
-                       data={"account": "A1", "amount": "lots"})
+    event = CloudEvent(specversion="1.0", id="e1", source="t", type="test.credit.v1",
+                       time="2026-01-01T00:00:00Z", data={"account": "A1", "amount": "lots"})
     outcome = make(settings).process(Delivery(body=event.to_json(), routing_key=event.type))
     assert isinstance(outcome, DeadLetter) and "data.amount" in outcome.reason
 

@@ -114,7 +114,8 @@ class AmqpSession:
     def _on_message(self, processor: Processor, channel: Channel, method: Basic.Deliver,
                     props: BasicProperties, body: bytes) -> None:
         delivery = Delivery(body=body, routing_key=method.routing_key or "",
-                            exchange=method.exchange or "", headers=dict(props.headers or {}),
+                            exchange=method.exchange or "", content_type=props.content_type,
+                            headers=dict(props.headers or {}),
                             reply_to=props.reply_to, correlation_id=props.correlation_id,
                             redelivered=bool(method.redelivered))
         self._in_flight += 1
