@@ -131,7 +131,7 @@ class RabbitHarness:
         connection = pika.BlockingConnection(pika.URLParameters(self._url))
         try:
             declared = connection.channel().queue_declare(f"dsr.{worker}.dlq", passive=True)
-            return int(declared.method.message_count)
+            return declared.method.message_count or 0
         finally:
             connection.close()
 
