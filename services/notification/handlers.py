@@ -15,6 +15,7 @@ from contracts.status import RequestWithdrawn
 from contracts.vocabulary import Action, Category, Channel, Right, Store
 from services.access_package.pdf import letter_pdf
 from services.notification import expiry, notices, packages, wording
+from services.notification.addressing import letter_address
 from services.notification.rendering import render
 from services.notification.sms import sms_parts
 from services.notification.tables import outbound_messages, recipients, withdrawals
@@ -35,7 +36,8 @@ def acknowledge(registered: RequestRegistered, deps: Deps) -> None:
 
 
 def request_document(event: DocumentRequested, deps: Deps) -> None:
-    _send(deps, _recipient(deps, event.reference), K.DOCUMENT_REQUESTED, {})
+    """Rulebook §3.3: asked at once by SMS and letter (see ``addressing`` for where)."""
+    _send(deps, _recipient(deps, event.reference), K.DOCUMENT_REQUESTED, {}, letter=True)
 
 
 def remind_document(event: DocumentReminderDue, deps: Deps) -> None:
@@ -197,7 +199,8 @@ def _deliver(deps: Deps, recipient: Row[Any], kind: NotificationKind, medium: Me
     """Hand the message to the gateway once; False if it was already sent."""
     if _sent(deps, recipient.reference, kind, medium):
         return False
-    address = recipient.msisdn if medium is Medium.SMS else f"courrier:{recipient.reference}"
+    address = (recipient.msisdn if medium is Medium.SMS
+               else letter_address(recipient.channel, recipient.reference, kind))
     deps.db.execute(insert(outbound_messages).values(
         reference=recipient.reference, kind=kind.value, medium=medium.value,
         recipient=address, body=body, parts=parts, created_at=deps.now(), document=document,
