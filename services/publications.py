@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from contracts.backoffice import StoreCommand, StoreResult
-from contracts.discovery import DiscoveryCompleted
+from contracts.discovery import DiscoveryCompleted, DiscoveryFailed
 from contracts.envelope import COMMANDS_EXCHANGE, EVENTS_EXCHANGE
 from contracts.fulfilment import (
     FulfilmentClosed,
@@ -74,7 +74,7 @@ PUBLISHES: dict[str, tuple[Publication, ...]] = {
     "identity": (*publishes(IdentityVerified, IdentityRejected, DocumentRequested,
                             ReviewRequested, DocumentReminderDue),
                  _commands(Store.CRM.value, "identify")),
-    "discovery": (*publishes(DiscoveryCompleted), _commands("*", "discover")),
+    "discovery": (*publishes(DiscoveryCompleted, DiscoveryFailed), _commands("*", "discover")),
     "fulfilment": (*publishes(FulfilmentCompleted, FulfilmentFailed, FulfilmentRetried,
                               FulfilmentClosed, RestrictionLiftAnnounced, RestrictionLifted),
                    *(_commands("*", action.value) for action in FULFILMENT_ACTIONS)),

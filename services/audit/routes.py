@@ -7,7 +7,7 @@ rejected intakes (no request exists), status queries and clock ticks (no step of
 """
 
 from contracts.backoffice import StoreResult
-from contracts.discovery import DiscoveryCompleted
+from contracts.discovery import DiscoveryCompleted, DiscoveryFailed
 from contracts.fulfilment import (
     FulfilmentClosed,
     FulfilmentCompleted,
@@ -54,6 +54,7 @@ WORKER = Worker(
         on(DeadlineEscalated, handlers.on_escalated),
         on(DeadlineBreached, handlers.on_breached),
         on(DiscoveryCompleted, handlers.on_discovered),
+        on(DiscoveryFailed, handlers.on_discovery_failed),
         on(FulfilmentCompleted, handlers.on_fulfilled),
         on(FulfilmentFailed, handlers.on_fulfilment_failed),
         on(FulfilmentReviewDecided, handlers.on_fulfilment_review_decided),

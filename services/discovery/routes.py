@@ -2,7 +2,7 @@
 
 from contracts.backoffice import StoreResult
 from contracts.identity import IdentityVerified
-from contracts.status import RequestWithdrawn
+from contracts.status import ClockTicked, RequestWithdrawn
 from services.discovery import handlers
 from services.discovery.tables import metadata
 from services.runtime.routing import Route, Worker, on
@@ -15,5 +15,6 @@ WORKER = Worker(
         Route(binding="backoffice.*.discover.result.v1", message=StoreResult,
               handler=handlers.record_findings),
         on(RequestWithdrawn, handlers.stop_on_withdrawal),
+        on(ClockTicked, handlers.resend_overdue),
     ),
 )
