@@ -19,6 +19,7 @@ from services.notification.addressing import letter_address
 from services.notification.rendering import render
 from services.notification.sms import sms_parts
 from services.notification.tables import outbound_messages, recipients, withdrawals
+from services.notification.termination import termination_offer
 from services.runtime.deps import Deps
 from services.runtime.errors import Reject
 from services.runtime.withdrawals import is_withdrawn, remember_withdrawal
@@ -67,7 +68,8 @@ def answer(event: FulfilmentCompleted, deps: Deps) -> None:
             and not is_withdrawn(deps.db, withdrawals, recipient.reference)):
         package = _package(deps, recipient, event)
     _send(deps, recipient, K.OUTCOME,
-          {"outcomes": lines, "package_ref": event.package_ref, "package": package},
+          {"outcomes": lines, "package_ref": event.package_ref, "package": package,
+           "termination": termination_offer(event.outcomes)},
           letter=True)
     _notify_recipients(deps, recipient, event)
 
