@@ -108,6 +108,10 @@ class StoreOutcome(BaseModel):
     records: int = Field(ge=0)
     reason: str | None = None
     kept_until: Day | None = None
+    kept_for_contract: bool = Field(
+        default=False,
+        description="retained only because the subscriber's contract is still running: the "
+        "answer says so and offers termination (rulebook §6, erasure)")
 
 
 class RepresentativeRecord(BaseModel):

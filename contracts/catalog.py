@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contracts.backoffice import StoreCommand, StoreResult
-from contracts.discovery import DiscoveryCompleted
+from contracts.discovery import DiscoveryCompleted, DiscoveryFailed
 from contracts.envelope import Message
 from contracts.fulfilment import (
     FulfilmentClosed,
@@ -66,6 +66,7 @@ MESSAGES: tuple[type[Message], ...] = (
     DeadlineEscalated,
     DeadlineBreached,
     DiscoveryCompleted,
+    DiscoveryFailed,
     FulfilmentCompleted,
     FulfilmentFailed,
     FulfilmentReviewDecided,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import Field
+
 from contracts.backoffice import Holding, InventoryItem
 from contracts.envelope import Message
 from contracts.intake import RequestDetails
-from contracts.vocabulary import Reference, Right
+from contracts.vocabulary import Reference, Right, Store
 
 
 class DiscoveryCompleted(Message):
@@ -20,3 +22,14 @@ class DiscoveryCompleted(Message):
     holdings: list[Holding]
     inventory: list[InventoryItem]
     details: RequestDetails
+
+
+class DiscoveryFailed(Message):
+    message_type: ClassVar[str] = "discovery.failed.v1"
+    summary: ClassVar[str] = ("A store never answered discovery (or failed it); the request "
+                              "goes to manual review with the store named")
+
+    reference: Reference
+    right: Right
+    store: Store = Field(description="the store that did not answer or failed")
+    reason: str = Field(max_length=500)

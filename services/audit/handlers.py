@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from contracts.backoffice import StoreResult
-from contracts.discovery import DiscoveryCompleted
+from contracts.discovery import DiscoveryCompleted, DiscoveryFailed
 from contracts.fulfilment import (
     FulfilmentClosed,
     FulfilmentCompleted,
@@ -150,6 +150,13 @@ def on_fulfilled(event: FulfilmentCompleted, deps: Deps) -> None:
     record(deps, event.reference, {"right": event.right.value, "outcomes": outcomes},
            outcomes=[{**o, "kept_until": o["kept_until"].isoformat() if o["kept_until"]
                       else None} for o in outcomes])
+
+
+def on_discovery_failed(event: DiscoveryFailed, deps: Deps) -> None:
+    """Which store failed discovery; the reason may quote a store's error, so it is not kept."""
+    record(deps, event.reference, {"right": event.right.value,
+                                   "discovery_failed": event.store.value},
+           state=RequestState.MANUAL_REVIEW.value, state_at=incoming(deps).time, reopen=True)
 
 
 def on_fulfilment_failed(event: FulfilmentFailed, deps: Deps) -> None:

@@ -7,7 +7,7 @@ route tables and checks it).
 """
 
 from contracts.backoffice import StoreResult
-from contracts.discovery import DiscoveryCompleted
+from contracts.discovery import DiscoveryCompleted, DiscoveryFailed
 from contracts.envelope import Message
 from contracts.fulfilment import (
     FulfilmentClosed,
@@ -70,6 +70,7 @@ WORKER = Worker(
         on(DeadlineEscalated, handlers.on_escalated),
         on(DeadlineBreached, handlers.on_breached),
         on(DiscoveryCompleted, handlers.on_discovered),
+        on(DiscoveryFailed, handlers.on_discovery_failed),
         on(FulfilmentCompleted, handlers.on_fulfilled),
         on(FulfilmentFailed, handlers.on_fulfilment_failed),
         on(FulfilmentReviewDecided, handlers.on_fulfilment_review_decided),

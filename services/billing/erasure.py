@@ -35,7 +35,7 @@ from services.billing.tables import (
 )
 from services.runtime.deps import Deps
 from services.stores.commands import answer, require_customer_code
-from services.stores.retention import CONTRACT, Retention, outcome
+from services.stores.retention import Retention, kept_for_contract, outcome
 from services.stores.sources import HELD, Scope, mark, span, spans, wanted
 
 
@@ -79,7 +79,7 @@ def _erase_economic(db: Connection, scope: Scope, holds: BillingHolds, active: b
     if active:
         in_use = span(db, BANK_DETAILS, scope).records
         if in_use:
-            results.append(outcome(ECONOMIC, Action.RETAIN, in_use, CONTRACT))
+            results.append(kept_for_contract(ECONOMIC, in_use))
     else:
         erased += _delete(db, bank_details, scope(bank_details))
     return ([outcome(ECONOMIC, Action.ERASE, erased)] if erased else []) + results
@@ -93,7 +93,7 @@ def _erase_contact(db: Connection, scope: Scope, holds: BillingHolds, active: bo
         return [retention.retained(CONTACT, records, "debt")] if records else []
     if active:
         records = span(db, BILLING_ADDRESS, scope).records
-        return [outcome(CONTACT, Action.RETAIN, records, CONTRACT)] if records else []
+        return [kept_for_contract(CONTACT, records)] if records else []
     erased = db.execute(update(accounts).where(addressed).values(billing_address=None)).rowcount
     return [outcome(CONTACT, Action.ERASE, erased)] if erased else []
 

@@ -40,7 +40,12 @@ from services.crm.tables import (
 )
 from services.runtime.deps import Deps
 from services.stores.commands import CommandRefused, answer, require_customer_code
-from services.stores.retention import CONTRACT, SUPPRESSION_LIST, Retention, outcome
+from services.stores.retention import (
+    SUPPRESSION_LIST,
+    Retention,
+    kept_for_contract,
+    outcome,
+)
 from services.stores.sources import HELD, mark, spans, tables_of, wanted
 
 C = Category
@@ -97,7 +102,7 @@ def _keep(category: Category, holds: list[ActiveHold], contract: bool) -> Keep |
 def _retain(db: Connection, code: str, category: Category, records: int, keep: Keep,
             customer_values: dict[str, Any], retention: Retention) -> StoreOutcome:
     if keep.hold is None:
-        return outcome(category, Action.RETAIN, records, CONTRACT)
+        return kept_for_contract(category, records)
     for table in tables_of(SOURCES, [category]):
         if table is customers:
             customer_values.update(restricted=True, restricted_by=HELD)

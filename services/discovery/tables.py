@@ -1,4 +1,8 @@
-"""One discovery per request: which stores have answered and what they hold."""
+"""One discovery per request: which stores have answered and what they hold.
+
+``flow``: the state of ``services.discovery.flow`` (which store is asked, how often, since
+when); ``due_at``: when the oldest unanswered question is overdue (read on clock ticks).
+"""
 
 from sqlalchemy import JSON, Column, Integer, String, Table
 
@@ -18,6 +22,8 @@ discoveries = Table(
     Column("holdings", JSON, nullable=False),
     Column("inventory", JSON, nullable=False),
     Column("completed", Integer, nullable=False, default=0),
+    Column("flow", JSON, nullable=True),
+    Column("due_at", UtcDateTime(), nullable=True, index=True),
     Column("version", Integer, nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
 )

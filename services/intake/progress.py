@@ -1,8 +1,9 @@
 """The registry follows the saga: each worker's event moves the request forward.
 
 States only move forward (a late or redelivered event never moves a request back), and
-every move is published as ``request.status-changed.v1``. One exception: a fulfilment that
-failed for good (its stores compensated) sends a verified request back to manual review.
+every move is published as ``request.status-changed.v1``. Exceptions: a discovery that a
+store never answered, or a fulfilment that failed for good (its stores compensated), sends a
+verified request back to manual review.
 There the back office decides: a retry moves it back into fulfilment (``data_discovered``,
 then fulfilled and completed), a close ends it (``closed``, with the reason).
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts.discovery import DiscoveryCompleted
+from contracts.discovery import DiscoveryCompleted, DiscoveryFailed
 from contracts.fulfilment import (
     FulfilmentClosed,
     FulfilmentCompleted,
@@ -37,6 +38,7 @@ ORDER = [S.REGISTERED, S.DOCUMENT_REQUESTED, S.MANUAL_REVIEW, S.IDENTITY_VERIFIE
          S.WITHDRAWN]
 RANK = {state: rank for rank, state in enumerate(ORDER)}
 REVIEWABLE_AFTER_FULFILMENT = frozenset({S.IDENTITY_VERIFIED, S.DATA_DISCOVERED})
+REVIEWABLE_AFTER_DISCOVERY = frozenset({S.IDENTITY_VERIFIED})
 
 
 def advance(
@@ -80,6 +82,11 @@ def on_review_requested(event: ReviewRequested, deps: Deps) -> None:
 
 def on_discovered(event: DiscoveryCompleted, deps: Deps) -> None:
     advance(deps, event.reference, S.DATA_DISCOVERED)
+
+
+def on_discovery_failed(event: DiscoveryFailed, deps: Deps) -> None:
+    advance(deps, event.reference, S.MANUAL_REVIEW, event.reason,
+            back_from=REVIEWABLE_AFTER_DISCOVERY)
 
 
 def on_fulfilled(event: FulfilmentCompleted, deps: Deps) -> None:

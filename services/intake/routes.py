@@ -1,6 +1,6 @@
 """What the intake worker consumes, and which handler takes each message."""
 
-from contracts.discovery import DiscoveryCompleted
+from contracts.discovery import DiscoveryCompleted, DiscoveryFailed
 from contracts.fulfilment import (
     FulfilmentClosed,
     FulfilmentCompleted,
@@ -51,6 +51,7 @@ WORKER = Worker(
         on(IdentityRejected, progress.on_identity_rejected),
         on(DocumentRequested, progress.on_document_requested),
         on(DiscoveryCompleted, progress.on_discovered),
+        on(DiscoveryFailed, progress.on_discovery_failed),
         on(FulfilmentCompleted, progress.on_fulfilled),
         on(FulfilmentFailed, progress.on_fulfilment_failed),
         on(FulfilmentRetried, progress.on_fulfilment_retried),

@@ -15,9 +15,11 @@ from contracts.status import RequestWithdrawn
 from contracts.vocabulary import Action, Category, Channel, Right, Store
 from services.access_package.pdf import letter_pdf
 from services.notification import expiry, notices, packages, wording
+from services.notification.addressing import letter_address
 from services.notification.rendering import render
 from services.notification.sms import sms_parts
 from services.notification.tables import outbound_messages, recipients, withdrawals
+from services.notification.termination import termination_offer
 from services.runtime.deps import Deps
 from services.runtime.errors import Reject
 from services.runtime.withdrawals import is_withdrawn, remember_withdrawal
@@ -35,7 +37,8 @@ def acknowledge(registered: RequestRegistered, deps: Deps) -> None:
 
 
 def request_document(event: DocumentRequested, deps: Deps) -> None:
-    _send(deps, _recipient(deps, event.reference), K.DOCUMENT_REQUESTED, {})
+    """Rulebook §3.3: asked at once by SMS and letter (see ``addressing`` for where)."""
+    _send(deps, _recipient(deps, event.reference), K.DOCUMENT_REQUESTED, {}, letter=True)
 
 
 def remind_document(event: DocumentReminderDue, deps: Deps) -> None:
@@ -65,7 +68,8 @@ def answer(event: FulfilmentCompleted, deps: Deps) -> None:
             and not is_withdrawn(deps.db, withdrawals, recipient.reference)):
         package = _package(deps, recipient, event)
     _send(deps, recipient, K.OUTCOME,
-          {"outcomes": lines, "package_ref": event.package_ref, "package": package},
+          {"outcomes": lines, "package_ref": event.package_ref, "package": package,
+           "termination": termination_offer(event.outcomes)},
           letter=True)
     _notify_recipients(deps, recipient, event)
 
@@ -197,7 +201,8 @@ def _deliver(deps: Deps, recipient: Row[Any], kind: NotificationKind, medium: Me
     """Hand the message to the gateway once; False if it was already sent."""
     if _sent(deps, recipient.reference, kind, medium):
         return False
-    address = recipient.msisdn if medium is Medium.SMS else f"courrier:{recipient.reference}"
+    address = (recipient.msisdn if medium is Medium.SMS
+               else letter_address(recipient.channel, recipient.reference, kind))
     deps.db.execute(insert(outbound_messages).values(
         reference=recipient.reference, kind=kind.value, medium=medium.value,
         recipient=address, body=body, parts=parts, created_at=deps.now(), document=document,

@@ -48,9 +48,11 @@ class Settings(BaseSettings):
     document_close_days_before_due: int = Field(default=3, ge=0,
                                                 description="rulebook §3.3 default")
     store_reply_timeout_s: float = Field(
-        default=300.0, gt=0, description="a saga step without a store reply is re-sent after")
-    store_attempts: int = Field(default=3, ge=1,
-                                description="sends of one saga step before the store has failed")
+        default=300.0, gt=0,
+        description="a discovery question or saga step without a store reply is re-sent after")
+    store_attempts: int = Field(
+        default=3, ge=1,
+        description="sends of one discovery question or saga step before the store has failed")
     traffic_retention_months: int = Field(
         default=12, ge=1, description="rulebook §5 default: traffic data kept after the event")
     accounting_retention_years: int = Field(

@@ -89,6 +89,13 @@ def as_datetime(value: date | datetime | None) -> datetime | None:
     return datetime.combine(value, time(), UTC)
 
 
+def kept_for_contract(category: Category, records: int) -> StoreOutcome:
+    """A ``retain`` outcome for data the running contract needs (the answer offers
+    termination)."""
+    return StoreOutcome(category=category, action=Action.RETAIN, records=records,
+                        reason=CONTRACT, kept_for_contract=True)
+
+
 def outcome(category: Category, action: Action, records: int, reason: str | None = None,
             kept_until: date | None = None) -> StoreOutcome:
     return StoreOutcome(category=category, action=action, records=records, reason=reason,

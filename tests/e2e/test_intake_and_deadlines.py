@@ -69,12 +69,13 @@ def test_the_same_intake_delivered_twice_is_one_request(start: HarnessFactory) -
         submit(harness, again)
         submit(harness, event)
         harness.wait_until(lambda app: states(app) == {"call-42": "document_requested"})
-        harness.wait_until(lambda app: len(sent(app)) == 2)
+        harness.wait_until(lambda app: len(sent(app)) == 3)
         rows = request_rows(harness.app)
         messages = sent(harness.app)
     assert [r["reference"] for r in rows] == ["DSR-2026-000001"]
-    assert [kind for _ref, kind, _medium in messages] == ["acknowledgement",
-                                                          "document_requested"]
+    assert [(kind, medium) for _ref, kind, medium in messages] == [
+        ("acknowledgement", "sms"), ("document_requested", "sms"),
+        ("document_requested", "letter")]
 
 
 def test_a_missing_document_is_reminded_then_the_request_closes_before_due(

@@ -7,9 +7,13 @@ import io
 
 from pypdf import PdfReader
 
+from contracts.backoffice import StoreOutcome
+from contracts.vocabulary import Action, Category
 from services.access_package.pdf import letter_pdf
 from services.notification.rendering import render
 from services.notification.sms import sms_parts
+from services.notification.termination import termination_offer
+from services.stores.retention import kept_for_contract
 
 BASE = {"reference": "DSR-2026-000042", "right_fr": "suppression",
         "request_fr": "demande de suppression", "due_on": "02/12/2026",
@@ -72,3 +76,22 @@ def test_a_request_closed_after_review_is_told_why_and_of_the_apdp() -> None:
     assert reason in restored and "(APDP)" in restored and "est close" in restored
     assert "avant votre demande" in restored and "avant votre demande" not in unsure
     assert "APDP" in sms and sms_parts(sms) == 1 and len(sms) <= 160
+
+
+def test_only_data_kept_for_the_running_contract_offers_termination() -> None:
+    held = StoreOutcome(category=Category.CONNECTION_USAGE, action=Action.RETAIN, records=40,
+                        reason="conservées au titre d'une obligation légale")
+    erased = StoreOutcome(category=Category.PROFILES_SCORES, action=Action.ERASE, records=2)
+    former = [held, erased]
+    active = [*former, kept_for_contract(Category.IDENTIFICATION, 1),
+              kept_for_contract(Category.CONTACT, 2), kept_for_contract(Category.CONTACT, 1)]
+    assert termination_offer(former) is None
+    offer = termination_offer(active)
+    assert offer == {"categories_fr": ["données d'identification", "données de contact"]}
+    letter = render("outcome", "letter", **BASE, outcomes=[], termination=offer)
+    sms = render("outcome", "sms", **BASE, termination=offer)
+    assert "résiliation" in letter and "B.P. : E 3991-Bamako-Mali" in letter
+    assert "  - données de contact" in letter
+    assert "résiliation au 7400" in sms and sms_parts(sms) == 1
+    plain = render("outcome", "letter", **BASE, outcomes=[], termination=None)
+    assert "résiliation" not in plain
