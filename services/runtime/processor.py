@@ -97,7 +97,8 @@ class Processor:
             return self._invalid(delivery, event, event.data, problems_of(exc, "data."))
         if route.exchange == COMMANDS_EXCHANGE:
             refused = check(event, self._settings.command_key, self._clock.now(),
-                            timedelta(seconds=self._settings.command_max_age_s))
+                            timedelta(seconds=self._settings.command_max_age_s),
+                            timedelta(seconds=self._settings.clock_skew_s))
             if refused is not None:
                 return DeadLetter(refused)
         if route.replies:

@@ -29,8 +29,13 @@ def sign(event: CloudEvent, key: bytes) -> CloudEvent:
     return event.model_copy(update={SIGNATURE_ATTRIBUTE: digest})
 
 
-def check(event: CloudEvent, key: bytes, now: datetime, max_age: timedelta) -> str | None:
-    """None when the command is authentic and fresh; else why it must be refused."""
+def check(event: CloudEvent, key: bytes, now: datetime, max_age: timedelta,
+          skew: timedelta = timedelta(0)) -> str | None:
+    """None when the command is authentic and fresh; else why it must be refused.
+
+    Fresh: signed no longer than ``max_age`` ago, and not later than ``now`` plus the clock
+    ``skew`` allowed between two processes (a command from the future was forged or its
+    sender's clock is wrong; either way it cannot be trusted to be fresh)."""
     given = (event.model_extra or {}).get(SIGNATURE_ATTRIBUTE)
     if not isinstance(given, str):
         return "unsigned command: refused"
@@ -39,4 +44,7 @@ def check(event: CloudEvent, key: bytes, now: datetime, max_age: timedelta) -> s
         return "command signature does not match: altered or forged, refused"
     if now - event.time > max_age:
         return f"command older than {max_age}: stale or replayed, refused"
+    if event.time - now > skew:
+        return (f"command dated {event.time - now} ahead of this clock (allowed skew "
+                f"{skew}): forged or a sender's clock is wrong, refused")
     return None

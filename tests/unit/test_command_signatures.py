@@ -35,8 +35,9 @@ def deliver(processor: Processor, event: CloudEvent) -> object:
 
 
 def command(**changes: object) -> CloudEvent:
+    changes = {"time": RECEIVED, **changes}
     return CloudEvent.wrap(ERASE, source="urn:dsr/fulfilment", subject=ERASE.reference,
-                           time=RECEIVED, **changes)  # type: ignore[arg-type]
+                           **changes)  # type: ignore[arg-type]
 
 
 def test_a_command_signed_with_the_deployment_key_is_carried_out(
@@ -73,3 +74,20 @@ def test_a_command_replayed_days_later_is_dead_lettered(
     outcome = deliver(later, old)
     assert isinstance(outcome, DeadLetter) and "stale or replayed" in outcome.reason
     assert SIGNATURE_ATTRIBUTE in old.model_dump()
+
+
+def test_a_command_dated_beyond_the_clock_skew_in_the_future_is_dead_lettered(
+        cdr: tuple[Processor, Settings]) -> None:
+    processor, settings = cdr
+    ahead = timedelta(seconds=settings.clock_skew_s + 60)
+    forged = sign(command(time=RECEIVED + ahead), settings.command_key)
+    outcome = deliver(processor, forged)
+    assert isinstance(outcome, DeadLetter) and "ahead of this clock" in outcome.reason
+
+
+def test_a_command_a_little_ahead_within_the_skew_is_carried_out(
+        cdr: tuple[Processor, Settings]) -> None:
+    processor, settings = cdr
+    within = timedelta(seconds=settings.clock_skew_s / 2)
+    assert isinstance(deliver(processor, sign(command(time=RECEIVED + within),
+                                              settings.command_key)), Done)
