@@ -51,7 +51,9 @@ def messaging_tables(metadata: MetaData) -> None:
         "inbox",
         metadata,
         Column("consumer", String(80), primary_key=True),
+        Column("source", String(200), primary_key=True),
         Column("message_id", String(200), primary_key=True),
+        Column("digest", String(64), nullable=False),
         Column("handled_at", UtcDateTime(), nullable=False),
     )
     Table(

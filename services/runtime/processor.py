@@ -7,7 +7,6 @@ what the handler published in the outbox. The bus acks only after this returns `
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
@@ -26,7 +25,7 @@ from services.runtime.middleware.context import bind_event
 from services.runtime.routing import Route, Worker
 from services.runtime.settings import Settings
 from services.runtime.signing import check
-from services.runtime.unit_of_work import UnitOfWork
+from services.runtime.unit_of_work import InboxKey, Seen, UnitOfWork
 from services.runtime.validation import EnvelopeError, Problem, parse_envelope, problems_of
 
 Process = Callable[[Delivery], Outcome]
@@ -106,13 +105,14 @@ class Processor:
         return self._handle(route, event, message)
 
     def _handle(self, route: Route, event: CloudEvent, message: Message) -> Outcome:
+        key = InboxKey.of(event)
         with UnitOfWork(self.engine, self.worker.tables, self._clock) as uow:
-            if uow.already_handled(self.worker.name, event.id):
-                return Done(duplicate=True)
+            if (seen := uow.seen(self.worker.name, key)) is not Seen.NEW:
+                return _already(seen, key)
             deps = self._deps(uow, event)
             route.handler(message, deps)
             self._check_publications(deps)
-            return Done(uow.commit(self.worker.name, event.id, deps.outbox))
+            return Done(uow.commit(self.worker.name, key, deps.outbox))
 
     def _answer(self, route: Route, event: CloudEvent, message: Message) -> Outcome:
         with UnitOfWork(self.engine, self.worker.tables, self._clock) as uow:
@@ -133,15 +133,15 @@ class Processor:
         reason = "; ".join(f"{field}: {problem}" for field, problem in problems)
         if self.worker.on_invalid is None:
             return DeadLetter(f"invalid message: {reason}")
-        message_id = event.id if event else "sha256:" + hashlib.sha256(delivery.body).hexdigest()
+        key = InboxKey.of(event) if event else InboxKey.of_body(delivery.body)
         data = raw.get("data") if event is None and raw else raw
         with UnitOfWork(self.engine, self.worker.tables, self._clock) as uow:
-            if uow.already_handled(self.worker.name, message_id):
-                return Done(duplicate=True)
+            if (seen := uow.seen(self.worker.name, key)) is not Seen.NEW:
+                return _already(seen, key)
             deps = self._deps(uow, event)
             self.worker.on_invalid(data if isinstance(data, dict) else None, problems, deps)
             self._check_publications(deps)
-            return Done(uow.commit(self.worker.name, message_id, deps.outbox))
+            return Done(uow.commit(self.worker.name, key, deps.outbox))
 
     def _check_publications(self, deps: Deps) -> None:
         """Refuse (roll back, dead-letter) what the worker's broker user may not publish."""
@@ -154,6 +154,15 @@ class Processor:
     def _deps(self, uow: UnitOfWork, event: CloudEvent | None) -> Deps:
         return Deps(db=uow.db, clock=self._clock, settings=self._settings,
                     service=self.worker.name, incoming=event)
+
+
+def _already(seen: Seen, key: InboxKey) -> Outcome:
+    """A redelivery does nothing twice; an id reused for another message is refused."""
+    if seen is Seen.DUPLICATE:
+        return Done(duplicate=True)
+    return DeadLetter(f"event id {key.message_id!r} from source {key.source!r} was already "
+                      "handled with different content: the sender reuses event ids; this "
+                      "message was not applied")
 
 
 def _bind(layer: Middleware, inner: Process) -> Process:

@@ -8,7 +8,7 @@ from services.runtime.database import create_service_engine
 from services.runtime.delivery import DeadLetter, Delivery, Done, Retry
 from services.runtime.processor import Processor
 from services.runtime.settings import Settings
-from tests.support.ledger import WORKER, Credit, count_credits, delivery, metadata
+from tests.support.ledger import WORKER, Credit, count_credits, credit_rows, delivery, metadata
 
 
 def make(settings: Settings) -> Processor:
@@ -70,3 +70,36 @@ def test_a_published_event_continues_the_incoming_trace(settings: Settings) -> N
     published = CloudEvent.model_validate_json(outcome.to_publish[0].body).model_extra or {}
     assert published["traceparent"].split("-")[1] == trace
     assert published["causationid"] == event.id
+
+
+def _event_delivery(message: Credit, source: str, event_id: str) -> Delivery:
+    event = CloudEvent.wrap(message, source=source, event_id=event_id)
+    return Delivery(body=event.to_json(), routing_key=event.type)
+
+
+def test_the_same_id_from_another_source_is_another_event(settings: Settings) -> None:
+    processor = make(settings)
+    first = processor.process(_event_delivery(Credit(account="A1", amount=5), "urn:a", "e-1"))
+    other = processor.process(_event_delivery(Credit(account="A2", amount=7), "urn:b", "e-1"))
+    assert isinstance(first, Done) and isinstance(other, Done) and not other.duplicate
+    assert credit_rows(processor) == ["A1", "A2"]
+
+
+def test_an_id_reused_by_one_source_for_other_content_is_refused_with_a_reason(
+        settings: Settings) -> None:
+    processor = make(settings)
+    processor.process(_event_delivery(Credit(account="A1", amount=5), "urn:a", "e-1"))
+    reused = processor.process(_event_delivery(Credit(account="A9", amount=900), "urn:a", "e-1"))
+    assert isinstance(reused, DeadLetter)
+    assert "already handled with different content" in reused.reason
+    assert credit_rows(processor) == ["A1"]
+
+
+def test_a_redelivery_with_the_same_content_stays_a_silent_duplicate(
+        settings: Settings) -> None:
+    processor = make(settings)
+    message = _event_delivery(Credit(account="A1", amount=5), "urn:a", "e-1")
+    processor.process(message)
+    again = processor.process(message)
+    assert isinstance(again, Done) and again.duplicate
+    assert credit_rows(processor) == ["A1"]
