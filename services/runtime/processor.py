@@ -20,7 +20,7 @@ from contracts.times import receipt_context
 from services.runtime.clock import Clock
 from services.runtime.delivery import DeadLetter, Delivery, Done, Outcome, Reply, Retry
 from services.runtime.deps import Deps
-from services.runtime.errors import Reject, RetryLater
+from services.runtime.errors import Reject, RetryLater, describe
 from services.runtime.middleware.context import bind_event
 from services.runtime.routing import Route, Worker
 from services.runtime.settings import Settings
@@ -71,7 +71,7 @@ class Processor:
             return self._retry_or_give_up(delivery, exc)
 
     def _retry_or_give_up(self, delivery: Delivery, exc: BaseException) -> Outcome:
-        reason = f"{type(exc).__name__}: {exc}"[:500]
+        reason = describe(exc)
         if delivery.attempt >= self._settings.max_attempts:
             return DeadLetter(f"failed {delivery.attempt} times, last: {reason}")
         return Retry(self._settings.retry_delay_ms(delivery.attempt), reason)

@@ -16,6 +16,7 @@ from pika.exceptions import AMQPError
 from services.runtime.amqp import topology
 from services.runtime.amqp.connection import pika_parameters
 from services.runtime.amqp.session import AmqpSession
+from services.runtime.errors import describe
 from services.runtime.processor import Processor
 from services.runtime.settings import Settings
 
@@ -60,7 +61,7 @@ class AmqpRunner:
                 if self._session.was_open:
                     backoff = 0.5
             except (AMQPError, OSError) as exc:
-                log.warning("amqp.unavailable", error=repr(exc), retry_in_s=backoff)
+                log.warning("amqp.unavailable", error=describe(exc), retry_in_s=backoff)
             self.connected.clear()
             if self._stop.wait(backoff):
                 break

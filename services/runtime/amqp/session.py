@@ -21,6 +21,7 @@ from contracts.envelope import CONTENT_TYPE
 from services.runtime.amqp.confirms import ConfirmTracker
 from services.runtime.amqp.outbox_relay import OutboxRelay
 from services.runtime.delivery import Delivery, Outcome
+from services.runtime.errors import describe
 from services.runtime.processor import Processor
 from services.runtime.settings import Settings
 from services.runtime.settlement import settle
@@ -132,7 +133,7 @@ class AmqpSession:
         try:
             outcome = future.result()
         except Exception as exc:
-            log.error("message.unsettled", service=processor.worker.name, error=repr(exc))
+            log.error("message.unsettled", service=processor.worker.name, error=describe(exc))
             channel.basic_nack(tag, requeue=True)
             return
         settlement = settle(outcome, delivery, processor.worker)
