@@ -1,4 +1,9 @@
-"""Shared fixtures. Broker tests use DSR_AMQP_URL, else testcontainers, else skip (not in CI)."""
+"""Shared fixtures. Broker tests use DSR_AMQP_URL, else testcontainers, else skip (not in CI).
+
+``make test`` keeps to its own virtual host and databases (``tests/support/isolation.py``);
+tests marked ``fault`` (restarting the machine's broker or database, creating broker-wide
+users) are deselected unless ``--fault`` is given: ``make test-fault``.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,24 @@ from pathlib import Path
 import pytest
 
 from services.runtime.settings import Settings
+from tests.support import isolation
 
 FAST_RETRIES = (20, 50, 100, 200)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--fault", action="store_true", default=False,
+                     help="also run the destructive tier (tests marked fault): it restarts "
+                          "this machine's RabbitMQ and PostgreSQL and creates broker users")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--fault"):
+        return
+    kept = [item for item in items if item.get_closest_marker("fault") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
 
 
 def embedded_settings(data_dir: Path, **overrides: object) -> Settings:
@@ -37,7 +58,11 @@ def _missing(what: str) -> None:
 def amqp_url() -> Iterator[str]:
     url = os.environ.get("DSR_AMQP_URL")
     if url:
-        yield url
+        vhost = os.environ.get("DSR_TEST_VHOST", isolation.DEFAULT_VHOST)
+        why = isolation.ensure_vhost(url, vhost)
+        if why is not None:
+            _missing(f"RabbitMQ virtual host {vhost!r} for the tests ({why})")
+        yield isolation.on_vhost(url, vhost)
         return
     try:
         from testcontainers.rabbitmq import RabbitMqContainer
@@ -55,9 +80,14 @@ def amqp_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> str:
-    url = os.environ.get("DSR_TEST_DATABASE_URL")
-    if not url:
+def postgres_url() -> Iterator[str]:
+    """A database of this run's own, beside the one ``DSR_TEST_DATABASE_URL`` names."""
+    admin = os.environ.get("DSR_TEST_DATABASE_URL")
+    if not admin:
         _missing("PostgreSQL (set DSR_TEST_DATABASE_URL)")
-    assert url
-    return url
+    assert admin
+    url = isolation.create_database(admin)
+    try:
+        yield url
+    finally:
+        isolation.drop_database(admin, url)

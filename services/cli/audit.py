@@ -6,7 +6,7 @@ Attach with ``main.add_command(audit)`` and ``main.add_command(register)``.
 from __future__ import annotations
 
 import sys
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 from services.audit import register as register_module
 from services.audit.chain import Break, Entry, first_break
 from services.audit.tables import audit_entries, chain_head, metadata
+from services.cli import clients
 from services.runtime.database import create_service_engine
 from services.runtime.settings import Settings
 
@@ -112,7 +113,7 @@ def export(start: datetime, end: datetime, fmt: str, output: Path | None) -> Non
         raise click.BadParameter("--to is before --from", param_hint="--to")
     with audit_engine().connect() as conn:
         text, rows = register_module.export(conn, _date(start), _date(end), fmt,
-                                            datetime.now(UTC))
+                                            clients.CLOCK.now())
     if output is None:
         click.echo(text, nl=False)
         shown = errors

@@ -8,20 +8,32 @@ pika's asynchronous adapter instead (see docs/decisions/0001-amqp-libraries.md).
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from typing import Protocol
 
+from sqlalchemy import Engine
+
 from contracts.envelope import CONTENT_TYPE, EVENTS_EXCHANGE, CloudEvent
-from contracts.status import StatusQuery, StatusReply
+from contracts.intake import RequestSubmitted
+from contracts.status import StatusChanged, StatusQuery, StatusReply
+from services.cli.submission import Registration, registered_as, rejection_of
 from services.runtime.amqp.connection import broker_url, kombu_options
+from services.runtime.clock import Clock, SystemClock
 from services.runtime.memory_bus import EmbeddedBus
 from services.runtime.settings import Settings
 
 CLI_SOURCE = "urn:dsr:cli"
+#: "Now" for the commands that build no app (an app brings its own ``app.clock``).
+CLOCK: Clock = SystemClock()
 
 
 class BusClient(Protocol):
+    clock: Clock
+
     def publish(self, event: CloudEvent) -> None: ...
+
+    def submit(self, event: CloudEvent) -> Registration: ...
 
     def status(self, reference: str) -> StatusReply | None: ...
 
@@ -36,12 +48,24 @@ class EmbeddedClient:
 
     REPLY_QUEUE = "dsr.cli.replies"
 
-    def __init__(self, bus: EmbeddedBus) -> None:
+    def __init__(self, bus: EmbeddedBus, intake_engine: Engine, clock: Clock) -> None:
         self._bus = bus
+        self._intake = intake_engine
+        self.clock = clock
         bus.broker.declare_queue(self.REPLY_QUEUE)
 
     def publish(self, event: CloudEvent) -> None:
         self.publish_raw(event.to_json(), event.type)
+
+    def submit(self, event: CloudEvent) -> Registration:
+        """Publish an intake, run the workers, and read what intake made of it."""
+        channel_reference = RequestSubmitted.model_validate(event.data).channel_reference
+        earlier = registered_as(self._intake, channel_reference)
+        self.publish(event)
+        if earlier is not None:
+            return Registration(channel_reference, earlier, duplicate=True)
+        return Registration(channel_reference, registered_as(self._intake, channel_reference),
+                            problems=rejection_of(self._intake, event.id))
 
     def publish_raw(self, body: bytes, routing_key: str) -> None:
         self._bus.broker.publish(EVENTS_EXCHANGE, routing_key, body)
@@ -67,10 +91,11 @@ class KombuClient:
     """
 
     def __init__(self, url: str, timeout_s: float = 10.0,
-                 options: dict[str, object] | None = None) -> None:
+                 options: dict[str, object] | None = None, clock: Clock | None = None) -> None:
         self._url = url
         self._timeout_s = timeout_s
         self._options = options or {}
+        self.clock: Clock = clock or CLOCK
 
     @classmethod
     def from_settings(cls, settings: Settings) -> KombuClient:
@@ -88,6 +113,42 @@ class KombuClient:
             producer.publish(event.to_json(), routing_key=event.type, content_type=CONTENT_TYPE,
                              content_encoding="binary", delivery_mode=2, retry=True,
                              retry_policy={"max_retries": 5, "interval_start": 0.5})
+
+    def submit(self, event: CloudEvent) -> Registration:
+        """Publish an intake and follow the status events until it is registered.
+
+        A duplicate of an earlier intake registers nothing and publishes no status event:
+        after the timeout the answer has no reference.
+        """
+        from kombu.connection import Connection
+        from kombu.entity import Queue
+        from kombu.messaging import Consumer
+
+        channel_reference = RequestSubmitted.model_validate(event.data).channel_reference
+        seen: list[StatusChanged] = []
+
+        def on_status(body: object, message: object) -> None:
+            data = json.loads(body if isinstance(body, bytes | str) else b"{}").get("data", {})
+            if data.get("channel_reference") == channel_reference:
+                seen.append(StatusChanged.model_validate(data))
+            message.ack()  # type: ignore[attr-defined]
+
+        with Connection(self._url, **self._options) as conn:
+            channel = conn.default_channel
+            follow = Queue(f"dsr.cli.{uuid.uuid4()}", exclusive=True, auto_delete=True,
+                           durable=False)
+            follow(channel).declare()  # its own queue only: the exchanges are not its to declare
+            channel.queue_bind(follow.name, EVENTS_EXCHANGE, StatusChanged.message_type)
+            with Consumer(channel, queues=[follow], callbacks=[on_status],
+                          accept=[CONTENT_TYPE, "application/json"], no_ack=False):
+                self.publish(event)
+                deadline = time.monotonic() + self._timeout_s
+                while not seen and time.monotonic() < deadline:
+                    try:
+                        conn.drain_events(timeout=max(0.1, deadline - time.monotonic()))
+                    except TimeoutError:
+                        break
+        return Registration(channel_reference, seen[0].reference if seen else None)
 
     def status(self, reference: str) -> StatusReply | None:
         from kombu.connection import Connection

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import shutil
-from datetime import UTC, datetime
+from datetime import datetime
 
 from rich.console import Console
 
@@ -47,23 +47,30 @@ def demo_intake(plan: SubjectPlan, right: Right, details: RequestDetails, number
 def run_demo(settings: Settings, console: Console) -> None:
     demo_dir = settings.data_dir / "demo"
     shutil.rmtree(demo_dir, ignore_errors=True)
+    quiet = {} if "log_level" in settings.model_fields_set else {"log_level": "WARNING"}
     settings = settings.model_copy(update={"data_dir": demo_dir, "amqp_url": None,
-                                           "database_url": None, "log_level": "WARNING"})
+                                           "database_url": None, **quiet})
     counts = load_population(settings, build_population(subscribers=20, cdr_per_subscriber=100))
     console.print(tables.counts_table(counts, "Simulated back-office stores"))
     app = bootstrap(settings)
-    client = EmbeddedClient(app.embedded_bus())
-    now = datetime.now(UTC)
+    client = EmbeddedClient(app.embedded_bus(), app.engine("intake"), app.clock)
+    now = app.clock.now()
     events = [demo_intake(plan, right, details, n, now)
               for n, (plan, (right, details)) in enumerate(zip(demo_subjects(), DEMO_RIGHTS,
                                                               strict=False), start=1)]
-    for event in [*events, events[0]]:  # the first intake is delivered twice
-        client.publish(event)
+    registrations = [client.submit(event) for event in events]
+    client.publish(events[0])  # the same event delivered twice: the inbox drops the copy
+    # The call centre submits the first call again, as a new event: a duplicate intake.
+    again = CloudEvent.wrap(RequestSubmitted.model_validate(events[0].data),
+                            source="urn:callcentre:7400")
+    duplicate = client.submit(again)
     client.publish_raw(b'{"specversion": "1.0", "type": "intake.request.submitted.v1"}',
                        "intake.request.submitted.v1")
-    replies = [client.status(f"DSR-{now.year}-{n:06d}") for n in range(1, len(events) + 1)]
+    replies = [client.status(r.reference) for r in registrations if r.reference]
     answered = [r for r in replies if r is not None]
     console.print(tables.status_table(answered, "One request per right, after the saga"))
     console.print(tables.outcomes_table(answered))
+    console.print(tables.reasons_table(answered))
+    console.print(tables.duplicates_table([duplicate]))
     console.print(tables.rejections_table(app.engine("intake")))
     app.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import threading
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
@@ -40,13 +40,13 @@ def read_document(kind: str, number: str, holder: str, birth: date | None,
 def document(client: BusClient, reference: str, channel: str,
              identity_document: IdentityDocument) -> None:
     publish(client, DocumentSubmitted(reference=reference, channel=Channel(channel),
-                                      received_at=datetime.now(UTC),
+                                      received_at=client.clock.now(),
                                       identity_document=identity_document), reference)
 
 
 def withdraw(client: BusClient, reference: str, channel: str) -> None:
     publish(client, WithdrawalSubmitted(reference=reference, channel=Channel(channel),
-                                        received_at=datetime.now(UTC)), reference)
+                                        received_at=client.clock.now()), reference)
 
 
 def review(client: BusClient, reference: str, decision: str, reviewer: str,
@@ -76,5 +76,5 @@ def lift_restriction(client: BusClient, reference: str, reason: str, requested_b
 def run_clock(client: BusClient, every_s: float, stop: threading.Event) -> None:
     """Publish the time every ``every_s`` seconds until ``stop`` is set."""
     while not stop.is_set():
-        client.publish(CloudEvent.wrap(ClockTicked(now=datetime.now(UTC)), source=CLI_SOURCE))
+        client.publish(CloudEvent.wrap(ClockTicked(now=client.clock.now()), source=CLI_SOURCE))
         stop.wait(every_s)

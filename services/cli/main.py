@@ -20,8 +20,10 @@ from services.cli.audit import audit, register
 from services.cli.clients import CLI_SOURCE, BusClient, EmbeddedClient, KombuClient
 from services.cli.definitions import DEFINITIONS_PATH, definitions_json, grants
 from services.cli.package import package
+from services.cli.subjects import subjects_table
 from services.runtime import health
 from services.runtime.amqp.permissions import passwords_from_environment
+from services.runtime.logging import configure_logging
 from services.runtime.settings import Settings
 from services.workers import ALL
 
@@ -31,12 +33,15 @@ console = Console()
 def _client(settings: Settings) -> BusClient:
     if settings.amqp_url:
         return KombuClient.from_settings(settings)
-    return EmbeddedClient(bootstrap(settings, configure_logs=False).embedded_bus())
+    app = bootstrap(settings, configure_logs=False)
+    return EmbeddedClient(app.embedded_bus(), app.engine("intake"), app.clock)
 
 
 @click.group()
 def main() -> None:
     """Personal-data rights requests: intake, identity, discovery, fulfilment, notification."""
+    settings = Settings()  # logs on stderr, never among the tables on stdout
+    configure_logging(settings.log_level, settings.log_json)
 
 
 @main.command()
@@ -115,6 +120,14 @@ def seed(subscribers: int, cdr_per_subscriber: int, seed_value: int,
 
         counts = seed_stores(Settings(), seed_value, subscribers, cdr_per_subscriber, console)
     console.print(tables.counts_table(counts))
+    console.print("run [bold]dsr subjects[/] to see who to test with")
+
+
+@main.command()
+def subjects() -> None:
+    """The sample subjects of every seeded population, with what a tester types for each
+    (ordinary subjects and the edge cases: recycled number, holds, legal entity, heavy user)."""
+    console.print(subjects_table())
 
 
 @main.command()
@@ -139,22 +152,26 @@ def submit(channel: str, channel_reference: str, right: str, msisdn: str, full_n
            document_kind: str | None, document_number: str | None,
            document_expires: datetime | None, scan: Path | None,
            received_at: datetime | None) -> None:
-    """Publish an intake event, as the call centre or the back office would."""
+    """Publish an intake event, as the call centre or the back office would, and print the
+    DSR reference it was registered as (or the earlier request it duplicates)."""
     birth = birth_date.date() if birth_date else None
     document = None
     if document_kind:
         document = follow_ups.read_document(
             document_kind, document_number or "?", full_name, birth,
             document_expires.date() if document_expires else None, scan)
+    client = _client(Settings())
     intake = RequestSubmitted(
         channel=Channel(channel), channel_reference=channel_reference,
-        received_at=(received_at or datetime.now(UTC)).replace(tzinfo=UTC), right=Right(right),
+        received_at=received_at.replace(tzinfo=UTC) if received_at else client.clock.now(),
+        right=Right(right),
         subject=SubjectClaim(msisdn=msisdn, full_name=full_name, customer_code=customer_code,
                              nina=nina, date_of_birth=birth),
         identity_document=document)
-    event = CloudEvent.wrap(intake, source=CLI_SOURCE)
-    _client(Settings()).publish(event)
-    console.print(f"submitted [bold]{channel_reference}[/] as event {event.id}")
+    registration = client.submit(CloudEvent.wrap(intake, source=CLI_SOURCE))
+    console.print(registration.describe(), highlight=False)
+    if registration.problems:
+        raise SystemExit(1)
 
 
 @main.command()
@@ -231,6 +248,7 @@ def status(reference: str) -> None:
     console.print(tables.status_table([reply]))
     if reply.outcomes:
         console.print(tables.outcomes_table([reply]))
+        console.print(tables.reasons_table([reply]))
 
 
 @main.command()

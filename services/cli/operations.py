@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import click
 from rich.console import Console
@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from contracts.vocabulary import RequestState
 from services.bootstrap import App
+from services.cli import clients
 from services.cli.dead_letters import DeadLetterQueues
 from services.fulfilment.lifting import FAILED as LIFT_FAILED
 from services.fulfilment.tables import metadata as fulfilment_metadata
@@ -91,7 +92,7 @@ def parse_age(text: str) -> timedelta:
 def stuck(older_than: str) -> None:
     """Open requests that have not moved for a while, with their last step, and restriction
     lifts that failed (a store never answered ``unrestrict``)."""
-    cutoff = datetime.now(UTC) - parse_age(older_than)
+    cutoff = clients.CLOCK.now() - parse_age(older_than)
     engine = create_service_engine("intake", Settings(), intake_metadata)
     r = requests.c
     query = (select(r.reference, r.right, r.state, r.reason, r.updated_at, r.due_on)

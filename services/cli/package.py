@@ -3,7 +3,6 @@ customer received by SMS."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -11,6 +10,7 @@ from rich.console import Console
 
 from services.access_package.builder import package_directory
 from services.access_package.opening import PackageRefused, open_package
+from services.cli import clients
 from services.runtime.settings import Settings
 
 console = Console()
@@ -30,7 +30,7 @@ def open_(reference: str, code: str, output: Path) -> None:
     """Decrypt REFERENCE's package; refuses an expired package or a wrong code."""
     directory = package_directory(Settings().data_dir, reference)
     try:
-        written = open_package(directory, code, output, datetime.now(UTC))
+        written = open_package(directory, code, output, clients.CLOCK.now())
     except PackageRefused as refused:
         raise click.ClickException(f"dossier non ouvert : {refused}") from refused
     for path in written:

@@ -9,31 +9,79 @@ from rich.table import Table
 from sqlalchemy import Engine, select
 
 from contracts.status import StatusReply
+from services.cli.submission import Registration
 from services.intake.tables import rejected_intakes
+
+#: ``DSR-2026-000001``: a reference is never wrapped nor cut, whatever the terminal's width.
+REFERENCE_WIDTH = 15
+
+
+def add_reference_column(table: Table, header: str = "reference") -> None:
+    table.add_column(header, no_wrap=True, min_width=REFERENCE_WIDTH)
+
+
+def deadline_of(reply: StatusReply) -> str:
+    if reply.breached:
+        return "breached"
+    return "escalated" if reply.escalated else ""
 
 
 def status_table(replies: Iterable[StatusReply], title: str = "Requests") -> Table:
+    """Staff-facing: every column in English (the note is the back office's own reason)."""
     table = Table(title=title)
-    for column in ("reference", "right", "state", "due", "note"):
-        table.add_column(column)
+    add_reference_column(table)
+    for column in ("right", "state", "due", "deadline", "note"):
+        table.add_column(column, no_wrap=column != "note")
     for reply in replies:
-        note = reply.reason or ""
-        if reply.breached:
-            note = f"DEADLINE BREACHED {note}".strip()
         table.add_row(reply.reference, reply.right or "", reply.state or "",
-                      reply.due_on.isoformat() if reply.due_on else "", note)
+                      reply.due_on.isoformat() if reply.due_on else "", deadline_of(reply),
+                      reply.reason or "")
     return table
 
 
 def outcomes_table(replies: Iterable[StatusReply], title: str = "Outcome per category") -> Table:
+    """One row per category and store (staff-facing); what the customer was told, in French,
+    is in ``reasons_table``."""
+    replies = list(replies)
     table = Table(title=title)
-    for column in ("reference", "category", "store", "action", "records", "why / until"):
-        table.add_column(column, justify="right" if column == "records" else "left")
+    add_reference_column(table)
+    for column in ("category", "store", "action"):
+        table.add_column(column, overflow="fold")
+    table.add_column("records", justify="right")
+    table.add_column("kept until", no_wrap=True)
     for reply in replies:
         for o in reply.outcomes:
-            why = " ".join(filter(None, [o.reason, o.kept_until.isoformat()
-                                         if o.kept_until else None]))
-            table.add_row(reply.reference, o.category, o.store, o.action, str(o.records), why)
+            table.add_row(reply.reference, o.category, o.store, o.action, str(o.records),
+                          o.kept_until.isoformat() if o.kept_until else "")
+    return table
+
+
+def reasons_table(replies: Iterable[StatusReply],
+                  title: str = "Told the customer (in French)") -> Table:
+    """The customer's reasons, as sent: French only, one row per reason and reference."""
+    table = Table(title=title)
+    add_reference_column(table)
+    table.add_column("catégories", overflow="fold")
+    table.add_column("motif communiqué au client")
+    for reply in replies:
+        by_reason: dict[str, list[str]] = {}
+        for o in reply.outcomes:
+            if o.reason and o.category not in by_reason.setdefault(o.reason, []):
+                by_reason[o.reason].append(o.category)
+        for reason, categories in by_reason.items():
+            table.add_row(reply.reference, ", ".join(categories), reason)
+    return table
+
+
+def duplicates_table(registrations: Iterable[Registration]) -> Table:
+    """Intakes for a channel reference already registered: nothing new was registered."""
+    table = Table(title="Duplicate intakes")
+    table.add_column("channel reference", no_wrap=True)
+    add_reference_column(table, "already registered as")
+    table.add_column("what became of it")
+    for r in registrations:
+        table.add_row(r.channel_reference, r.reference or "",
+                      "duplicate: not registered again" if r.duplicate else r.describe())
     return table
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pika
@@ -18,6 +17,7 @@ import pytest
 
 from tests.conftest import embedded_settings
 from tests.support.harness import rabbit_harness
+from tests.support.intakes import RECEIVED, RUN_STARTS
 
 pytestmark = pytest.mark.broker
 
@@ -30,11 +30,11 @@ def submit_and_follow(url: str, channel_reference: str, timeout_s: float) -> lis
     channel.confirm_delivery()
     intake = {
         "specversion": "1.0", "id": str(uuid.uuid4()), "source": "urn:callcentre:7400",
-        "type": "intake.request.submitted.v1", "time": datetime.now(UTC).isoformat(),
+        "type": "intake.request.submitted.v1", "time": RUN_STARTS.isoformat(),
         "datacontenttype": "application/json",
         "data": {
             "channel": "callcentre", "channel_reference": channel_reference,
-            "received_at": datetime.now(UTC).isoformat(), "right": "access",
+            "received_at": RECEIVED.isoformat(), "right": "access",
             "subject": {"msisdn": "+22370000001", "full_name": "Awa Sangaré"},
             "identity_document": None, "details": {},
         },

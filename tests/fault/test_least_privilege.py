@@ -4,6 +4,10 @@ The users come from the same plan as ``infra/rabbitmq/definitions.json`` (``dsr 
 the broker refuses what a service must not do with 403 ACCESS_REFUSED, which closes the
 channel (with publisher confirms, the publish raises), and the saga still runs end to end
 when every worker process connects as its own user.
+
+Users are global in RabbitMQ (not in a virtual host), and these are the deployment's own
+names (``dsr-crm``, …): creating them, then deleting them, would take over a developer's
+users on a shared broker. So this module is in the destructive tier (``make test-fault``).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from services.workers import ALL, worker, workers
 from tests.support.broker_users import BrokerUsers, least_privilege_users, unavailable_because
 from tests.support.processes import RETRY_DELAYS_MS, WorkerProcesses
 
-pytestmark = pytest.mark.broker
+pytestmark = [pytest.mark.broker, pytest.mark.fault]
 
 
 @pytest.fixture(scope="module")

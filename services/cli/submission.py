@@ -1,0 +1,46 @@
+"""What became of an intake the CLI submitted: registered, a duplicate, or rejected."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, select
+
+from services.intake import registry
+from services.intake.tables import rejected_intakes
+
+
+@dataclass(frozen=True)
+class Registration:
+    """``reference`` is the DSR reference (None: not registered, or not seen in time)."""
+
+    channel_reference: str
+    reference: str | None = None
+    duplicate: bool = False
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+    def describe(self) -> str:
+        if self.problems:
+            return f"{self.channel_reference} was rejected: " + "; ".join(
+                f"{where}: {what}" for where, what in self.problems)
+        if self.reference is None:
+            return (f"{self.channel_reference} submitted; no registration seen yet (a "
+                    "duplicate of an earlier intake registers nothing): ask again later")
+        if self.duplicate:
+            return (f"{self.channel_reference} is a duplicate: it was already registered as "
+                    f"{self.reference}; nothing new was registered")
+        return f"{self.channel_reference} registered as {self.reference}"
+
+
+def registered_as(intake_engine: Engine, channel_reference: str) -> str | None:
+    with intake_engine.connect() as conn:
+        return registry.find_by_channel_reference(conn, channel_reference)
+
+
+def rejection_of(intake_engine: Engine, event_id: str) -> list[tuple[str, str]]:
+    """The problems intake answered event ``event_id`` with (empty: not rejected)."""
+    query = select(rejected_intakes.c.problems).where(rejected_intakes.c.message_id == event_id)
+    with intake_engine.connect() as conn:
+        found = conn.execute(query).scalar_one_or_none()
+    return [(str(where), str(what)) for where, what in json.loads(found)] if found else []
