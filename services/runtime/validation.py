@@ -38,7 +38,7 @@ def problems_of(error: ValidationError, prefix: str = "") -> list[Problem]:
     found: list[Problem] = []
     for item in error.errors(include_url=False, include_input=False):
         path = ".".join(str(part) for part in item["loc"])
-        found.append((f"{prefix}{path}" or "(message)", item["msg"]))
+        found.append((f"{prefix}{path}" or "(message)", item["msg"].removeprefix("Value error, ")))
     return found
 
 
