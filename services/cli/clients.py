@@ -128,9 +128,11 @@ class KombuClient:
         seen: list[StatusChanged] = []
 
         def on_status(body: object, message: object) -> None:
-            data = json.loads(body if isinstance(body, bytes | str) else b"{}").get("data", {})
-            if data.get("channel_reference") == channel_reference:
-                seen.append(StatusChanged.model_validate(data))
+            status = json.loads(body if isinstance(body, bytes | str) else b"{}")
+            # only the chain this intake started: a later status of an earlier intake with the
+            # same channel reference is not this submission's registration
+            if status.get("correlationid") == event.id:
+                seen.append(StatusChanged.model_validate(status.get("data", {})))
             message.ack()  # type: ignore[attr-defined]
 
         with Connection(self._url, **self._options) as conn:
