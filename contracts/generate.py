@@ -23,7 +23,7 @@ from contracts.catalog import MESSAGES
 from contracts.envelope import CONTENT_TYPE, CloudEvent, Message
 from contracts.identity import ReviewDecided
 from contracts.intake import DocumentSubmitted, RequestSubmitted, WithdrawalSubmitted
-from contracts.status import StatusQuery, StatusReply
+from contracts.status import QueryRefused, StatusQuery, StatusReply
 
 JsonObject = dict[str, Any]
 
@@ -41,8 +41,12 @@ RECEIVED: frozenset[type[Message]] = frozenset({
     RequestSubmitted, DocumentSubmitted, WithdrawalSubmitted, StatusQuery, ReviewDecided,
     StoreResult,
 })
-#: Request/reply pairs: the reply goes to the request's AMQP ``reply_to`` by the default exchange.
-REPLIES: dict[type[Message], type[Message]] = {StatusQuery: StatusReply}
+#: Request/reply: a query's answers (the first its reply channel) go to the query's AMQP
+#: ``reply_to`` by the default exchange; a query that cannot be read is answered QueryRefused.
+REPLIES: dict[type[Message], tuple[type[Message], ...]] = {
+    StatusQuery: (StatusReply, QueryRefused),
+}
+REPLY_MESSAGES: frozenset[type[Message]] = frozenset(m for ms in REPLIES.values() for m in ms)
 
 DESCRIPTION = (
     "Personal-data rights requests (access, rectification, erasure, objection, restriction) "
@@ -52,7 +56,8 @@ DESCRIPTION = (
     "store commands on dsr.commands; events are published as persistent messages. "
     "request.status.query.v1 is request/reply: the querier sets the AMQP reply_to and "
     "correlation_id properties and the request.status.reply.v1 answer is sent to reply_to "
-    "through the default exchange."
+    "through the default exchange; a query that cannot be read is answered query.refused.v1, "
+    "which names each field and what is wrong with it."
 )
 
 
@@ -152,21 +157,23 @@ def message_schema(message: type[Message]) -> JsonObject:
 
 def _exchange(message: type[Message]) -> tuple[str, str]:
     """The exchange a message is published on, and its type."""
-    if message in REPLIES.values():
+    if message in REPLY_MESSAGES:
         return DEFAULT_EXCHANGE, "direct"
     return message.exchange, "topic"
 
 
 def _channel(message: type[Message]) -> JsonObject:
     name, kind = _exchange(message)
-    reply = message in REPLIES.values()
+    reply = message in REPLY_MESSAGES
+    answers = next((ms for ms in REPLIES.values() if ms[0] is message), (message,))
     channel: JsonObject = {
         "address": None if reply else message.message_type,
         "title": message.message_type,
         "description": message.summary + (
             "; sent to the request's AMQP reply_to queue through the default exchange"
             if reply else ""),
-        "messages": {message.__name__: {"$ref": f"#/components/messages/{message.__name__}"}},
+        "messages": {m.__name__: {"$ref": f"#/components/messages/{m.__name__}"}
+                     for m in answers},
         "bindings": {"amqp": {
             "is": "routingKey",
             "exchange": {"name": name, "type": kind, "durable": True, "autoDelete": False,
@@ -193,7 +200,7 @@ def _component_message(message: type[Message]) -> JsonObject:
         "contentType": CONTENT_TYPE,
         "payload": envelope_schema(message, ref),
     }
-    if message in REPLIES or message in REPLIES.values():
+    if message in REPLIES or message in REPLY_MESSAGES:
         component["correlationId"] = {"location": "$message.header#/correlation_id",
                                       "description": "the AMQP correlation_id property"}
     return component
@@ -211,14 +218,15 @@ def _operation(message: type[Message]) -> tuple[str, JsonObject]:
     if action == "send":
         operation["bindings"] = {"amqp": {"deliveryMode": 2,
                                           "bindingVersion": AMQP_BINDING_VERSION}}
-    reply = REPLIES.get(message)
-    if reply is not None:
-        reply_id = file_stem(reply)
+    answers = REPLIES.get(message)
+    if answers is not None:
+        reply_id = file_stem(answers[0])
         operation["reply"] = {
             "address": {"location": "$message.header#/reply_to",
                         "description": "the AMQP reply_to property of the request"},
             "channel": {"$ref": f"#/channels/{reply_id}"},
-            "messages": [{"$ref": f"#/channels/{reply_id}/messages/{reply.__name__}"}],
+            "messages": [{"$ref": f"#/channels/{reply_id}/messages/{m.__name__}"}
+                         for m in answers],
         }
     return f"{action}{message.__name__}", operation
 

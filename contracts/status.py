@@ -8,6 +8,7 @@ from pydantic import Field
 
 from contracts.envelope import Message
 from contracts.fulfilment import CategoryOutcome
+from contracts.intake import FieldProblem
 from contracts.text import Line
 from contracts.times import Day, Time
 from contracts.vocabulary import Reference, RequestState, Right
@@ -49,6 +50,15 @@ class StatusReply(Message):
     )
     escalated: bool = False
     breached: bool = Field(default=False, description="answered, or still open, after due_on")
+
+
+class QueryRefused(Message):
+    message_type: ClassVar[str] = "query.refused.v1"
+    summary: ClassVar[str] = ("The answer to a query that could not be read: which field and "
+                              "why, sent to the query's reply_to")
+
+    query_type: str = Field(max_length=200, description="the routing key the query came with")
+    problems: list[FieldProblem] = Field(min_length=1, max_length=20)
 
 
 class RequestWithdrawn(Message):

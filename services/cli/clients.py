@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from contracts.envelope import CONTENT_TYPE, EVENTS_EXCHANGE, CloudEvent
 from contracts.intake import RequestSubmitted
-from contracts.status import StatusChanged, StatusQuery, StatusReply
+from contracts.status import QueryRefused, StatusChanged, StatusQuery, StatusReply
 from services.cli.submission import Registration, registered_as, rejection_of
 from services.runtime.amqp.connection import broker_url, kombu_options
 from services.runtime.clock import Clock, SystemClock
@@ -24,6 +24,8 @@ from services.runtime.memory_bus import EmbeddedBus
 from services.runtime.settings import Settings
 
 CLI_SOURCE = "urn:dsr:cli"
+#: What a status query is answered: the state, or what was wrong with the query.
+StatusAnswer = StatusReply | QueryRefused
 #: "Now" for the commands that build no app (an app brings its own ``app.clock``).
 CLOCK: Clock = SystemClock()
 
@@ -35,12 +37,23 @@ class BusClient(Protocol):
 
     def submit(self, event: CloudEvent) -> Registration: ...
 
-    def status(self, reference: str) -> StatusReply | None: ...
+    def status(self, reference: str) -> StatusAnswer | None: ...
+
+    def ask(self, query: CloudEvent) -> StatusAnswer | None: ...
 
 
 def status_query(reference: str) -> CloudEvent:
-    return CloudEvent.wrap(StatusQuery(reference=reference), source=CLI_SOURCE,
-                           subject=reference)
+    """The query as typed: the intake worker, not the CLI, judges the reference."""
+    readable = 0 < len(reference) <= 40 and reference.isprintable()
+    return CloudEvent.wrap(StatusQuery.model_construct(reference=reference), source=CLI_SOURCE,
+                           subject=reference if readable else None)
+
+
+def status_answer(body: bytes | str) -> StatusAnswer:
+    reply = json.loads(body)
+    if reply.get("type") == QueryRefused.message_type:
+        return QueryRefused.model_validate(reply["data"])
+    return StatusReply.model_validate(reply["data"])
 
 
 class EmbeddedClient:
@@ -71,15 +84,17 @@ class EmbeddedClient:
         self._bus.broker.publish(EVENTS_EXCHANGE, routing_key, body)
         self._bus.run_until_idle()
 
-    def status(self, reference: str) -> StatusReply | None:
-        query = status_query(reference)
+    def status(self, reference: str) -> StatusAnswer | None:
+        return self.ask(status_query(reference))
+
+    def ask(self, query: CloudEvent) -> StatusAnswer | None:
         correlation = str(uuid.uuid4())
         self._bus.broker.publish(EVENTS_EXCHANGE, query.type, query.to_json(),
                                  reply_to=self.REPLY_QUEUE, correlation_id=correlation)
         self._bus.run_until_idle()
         while (reply := self._bus.broker.take(self.REPLY_QUEUE)) is not None:
             if reply.correlation_id == correlation:
-                return StatusReply.model_validate(json.loads(reply.body)["data"])
+                return status_answer(reply.body)
         return None
 
 
@@ -152,14 +167,17 @@ class KombuClient:
                         break
         return Registration(channel_reference, seen[0].reference if seen else None)
 
-    def status(self, reference: str) -> StatusReply | None:
+    def status(self, reference: str) -> StatusAnswer | None:
+        return self.ask(status_query(reference))
+
+    def ask(self, query: CloudEvent) -> StatusAnswer | None:
+        """Publish a query with a reply queue of its own and wait for its answer."""
         from kombu.connection import Connection
         from kombu.entity import Exchange, Queue
         from kombu.messaging import Consumer, Producer
 
-        query = status_query(reference)
         correlation = str(uuid.uuid4())
-        replies: list[StatusReply] = []
+        replies: list[StatusAnswer] = []
         with Connection(self._url, **self._options) as conn:
             channel = conn.default_channel
             reply_queue = Queue(f"dsr.cli.{correlation}", exclusive=True, auto_delete=True,
@@ -167,8 +185,7 @@ class KombuClient:
 
             def on_reply(body: object, message: object) -> None:
                 if getattr(message, "properties", {}).get("correlation_id") == correlation:
-                    payload = json.loads(body if isinstance(body, bytes | str) else b"{}")
-                    replies.append(StatusReply.model_validate(payload["data"]))
+                    replies.append(status_answer(body if isinstance(body, bytes | str) else b"{}"))
                 message.ack()  # type: ignore[attr-defined]
 
             with Consumer(channel, queues=[reply_queue], callbacks=[on_reply],

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from contracts.envelope import CloudEvent
 from contracts.intake import IdentityDocument, RequestDetails, RequestSubmitted, SubjectClaim
+from contracts.status import StatusReply
 from contracts.vocabulary import Category, Channel, DocumentKind, Right
 from services.bootstrap import bootstrap
 from services.cli import tables
@@ -67,7 +68,7 @@ def run_demo(settings: Settings, console: Console) -> None:
     client.publish_raw(b'{"specversion": "1.0", "type": "intake.request.submitted.v1"}',
                        "intake.request.submitted.v1")
     replies = [client.status(r.reference) for r in registrations if r.reference]
-    answered = [r for r in replies if r is not None]
+    answered = [r for r in replies if isinstance(r, StatusReply)]
     console.print(tables.status_table(answered, "One request per right, after the saga"))
     console.print(tables.outcomes_table(answered))
     console.print(tables.reasons_table(answered))

@@ -13,6 +13,7 @@ from rich.console import Console
 
 from contracts.envelope import CloudEvent
 from contracts.intake import RequestSubmitted, SubjectClaim
+from contracts.status import QueryRefused
 from contracts.vocabulary import Channel, DocumentKind, Right
 from services.bootstrap import bootstrap
 from services.cli import follow_ups, operations, tables
@@ -243,6 +244,9 @@ def status(reference: str) -> None:
     reply = _client(Settings()).status(reference)
     if reply is None:
         raise click.ClickException("no answer from the intake worker; is it running?")
+    if isinstance(reply, QueryRefused):
+        raise click.ClickException("the intake worker could not read the query: " + "; ".join(
+            f"{p.field}: {p.problem}" for p in reply.problems))
     if not reply.found:
         raise click.ClickException(f"no request {reference}")
     console.print(tables.status_table([reply]))

@@ -16,6 +16,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from contracts.envelope import COMMANDS_EXCHANGE, CloudEvent, Message
+from contracts.intake import FieldProblem
+from contracts.status import QueryRefused
 from contracts.times import receipt_context
 from services.runtime.clock import Clock
 from services.runtime.delivery import DeadLetter, Delivery, Done, Outcome, Reply, Retry
@@ -131,6 +133,9 @@ class Processor:
         problems: list[Problem],
     ) -> Outcome:
         reason = "; ".join(f"{field}: {problem}" for field, problem in problems)
+        route = self.worker.route_for(delivery.origin_routing_key)
+        if route is not None and route.replies:
+            return self._refuse_query(delivery, reason, problems)
         if self.worker.on_invalid is None:
             return DeadLetter(f"invalid message: {reason}")
         key = InboxKey.of(event) if event else InboxKey.of_body(delivery.body)
@@ -142,6 +147,16 @@ class Processor:
             self.worker.on_invalid(data if isinstance(data, dict) else None, problems, deps)
             self._check_publications(deps)
             return Done(uow.commit(self.worker.name, key, deps.outbox))
+
+    def _refuse_query(self, delivery: Delivery, reason: str, problems: list[Problem]) -> Outcome:
+        """Every query with a ``reply_to`` is answered; one that cannot be read, by its faults."""
+        if not delivery.reply_to:
+            return DeadLetter(f"invalid query, and no reply_to to answer: {reason}")
+        refusal = QueryRefused(query_type=delivery.origin_routing_key[:200], problems=[
+            FieldProblem(field=field, problem=problem) for field, problem in problems[:20]])
+        reply = CloudEvent.wrap(refusal, source=f"{self._settings.source}/{self.worker.name}",
+                                time=self._clock.now())
+        return Done(reply=Reply(reply))
 
     def _check_publications(self, deps: Deps) -> None:
         """Refuse (roll back, dead-letter) what the worker's broker user may not publish."""

@@ -27,6 +27,7 @@ import pytest
 
 from contracts.envelope import CONTENT_TYPE, CloudEvent
 from contracts.intake import RequestSubmitted, SubjectClaim
+from contracts.status import StatusReply
 from contracts.vocabulary import Channel, Right
 from services.cli.clients import KombuClient
 from services.cli.dead_letters import DeadLetterQueues
@@ -179,7 +180,7 @@ def test_the_saga_runs_with_one_user_per_service(users: BrokerUsers,
         states = follow.states(reference, until="document_requested", timeout_s=60)
         assert states == ["registered", "document_requested"]
         status = KombuClient(callcentre).status(follow.request_reference)
-        assert status is not None and status.state == "document_requested", \
+        assert isinstance(status, StatusReply) and status.state == "document_requested", \
             "intake answers the call centre's status query"
         # A message discovery cannot handle goes through its own dead-letter queue, which
         # the operator (and nobody else) reads.

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from contracts.envelope import CONTENT_TYPE, EVENTS_EXCHANGE, CloudEvent, Message
 from services.bootstrap import App, bootstrap
+from services.cli.clients import BusClient, EmbeddedClient, KombuClient
 from services.intake.tables import rejected_intakes, requests
 from services.runtime.amqp import topology
 from services.runtime.clock import Clock, RunningClock
@@ -40,6 +41,10 @@ class Harness(Protocol):
         ...
 
     def wait_until(self, condition: Callable[[App], bool], timeout_s: float = 60) -> None: ...
+
+    def client(self) -> BusClient:
+        """What the call centre's tools use: submit, status query."""
+        ...
 
 
 class Observer(Protocol):
@@ -97,6 +102,9 @@ class EmbeddedHarness:
         self.bus.run_until_idle()
         assert condition(self.app), "the embedded bus is idle and the condition does not hold"
 
+    def client(self) -> BusClient:
+        return EmbeddedClient(self.bus, self.app.engine("intake"), self.app.clock)
+
 
 class _EmbeddedObserver:
     def __init__(self, bus: EmbeddedBus, queue: str) -> None:
@@ -142,6 +150,9 @@ class RabbitHarness:
                 states = {r["reference"]: r["state"] for r in request_rows(self.app)}
                 raise AssertionError(f"condition not met after {timeout_s}s; states: {states}")
             time.sleep(0.05)
+
+    def client(self) -> BusClient:
+        return KombuClient(self._url, timeout_s=10, clock=self.app.clock)
 
     def close(self) -> None:
         if self._connection is not None and self._connection.is_open:

@@ -82,6 +82,13 @@ def test_a_rejected_submission_says_why(embedded: CliRunner) -> None:
     assert "received_at: is in the future" in result.stdout
 
 
+def test_status_of_an_unreadable_reference_says_what_is_wrong(embedded: CliRunner) -> None:
+    result = embedded.invoke(cli.main, ["status", "DSR-2026-" + "0" * 60])
+    assert result.exit_code == 1
+    assert "could not read the query: data.reference:" in result.output
+    assert "at most 40 characters" in result.output
+
+
 def test_logs_obey_the_level(embedded: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DSR_LOG_LEVEL", "ERROR")
     result = embedded.invoke(cli.main, SUBMIT)
