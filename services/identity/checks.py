@@ -14,7 +14,12 @@ from contracts.identity import CheckResult
 from contracts.intake import DocumentSummary, RepresentativeSummary, SubjectClaim
 from contracts.vocabulary import DocumentKind
 from services.identity.mrz import parse_td3
-from services.identity.names import MATCH_TOLERANCE, REVIEW_TOLERANCE, name_distance
+from services.identity.names import (
+    MATCH_TOLERANCE,
+    REVIEW_TOLERANCE,
+    mixes_scripts,
+    name_distance,
+)
 from services.identity.representation import (
     ENTITY_DOCUMENTS,
     PERSON_DOCUMENTS,
@@ -70,6 +75,10 @@ def decide(checks: list[CheckResult]) -> Decision:
 def _name_check(claim: SubjectClaim, document: DocumentSummary,
                 record: IdentityRecord) -> CheckResult:
     names = [claim.full_name] if record.legal_entity else [claim.full_name, document.holder_name]
+    if any(mixes_scripts(name) for name in names):
+        # look-alike letters would pass as typos: a person compares the document instead
+        return CheckResult(check="holder_name", passed=False, inconclusive=True,
+                           note="the name mixes letters of different scripts")
     distance = max(name_distance(name, record.full_name) for name in names)
     if distance <= MATCH_TOLERANCE:
         return _check("holder_name", True, "")

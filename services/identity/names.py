@@ -1,4 +1,5 @@
-"""Name matching that tolerates accents, case, word order and small transliterations."""
+"""Name matching that tolerates accents, case, word order and small transliterations, but
+not letters borrowed from another script (a Cyrillic "a", U+0430, in "Bakary")."""
 
 from __future__ import annotations
 
@@ -34,3 +35,16 @@ def name_distance(claimed: str, recorded: str) -> int:
 
 def names_match(claimed: str, recorded: str, tolerance: int = MATCH_TOLERANCE) -> bool:
     return name_distance(claimed, recorded) <= tolerance
+
+
+def scripts(name: str) -> set[str]:
+    """The scripts a name's letters are written in: 'Bakary' -> {'LATIN'}.
+
+    The script is the first word of the letter's Unicode name (LATIN, CYRILLIC, GREEK, ARABIC,
+    NKO, ...); accents, digits, spaces and punctuation belong to none.
+    """
+    return {unicodedata.name(c, "UNKNOWN").split()[0] for c in name if c.isalpha()}
+
+
+def mixes_scripts(name: str) -> bool:
+    return len(scripts(name)) > 1

@@ -58,6 +58,20 @@ def test_an_expired_document_is_rejected_and_says_which_check(start: HarnessFact
         assert failed_checks(harness.app) == ["document_valid_on_receipt"]
 
 
+def test_a_name_with_look_alike_letters_of_another_script_goes_to_review(
+        start: HarnessFactory) -> None:
+    plan = SUBJECTS["CM-100002"]
+    lookalike = plan.full_name.replace("a", "\u0430")  # U+0430 CYRILLIC A, a typo per letter
+    assert lookalike != plan.full_name
+    with start(ALL) as harness:
+        seeded(harness)
+        submit(harness, intake(Right.ERASURE, plan.msisdn, lookalike,
+                               nina_card(lookalike, plan.nina or "", plan.date_of_birth),
+                               channel_reference="call-lookalike"))
+        harness.wait_until(lambda app: states(app) == {"call-lookalike": "manual_review"})
+        assert failed_checks(harness.app) == ["holder_name"]
+
+
 @pytest.mark.parametrize("approve", [True, False])
 def test_a_name_close_to_the_record_waits_for_a_back_office_decision(
         start: HarnessFactory, approve: bool) -> None:

@@ -11,7 +11,7 @@ from contracts.intake import DocumentSummary, SubjectClaim
 from contracts.vocabulary import DocumentKind
 from services.identity.checks import Decision, decide, run_checks
 from services.identity.mrz import check_digit, parse_td3
-from services.identity.names import names_match
+from services.identity.names import mixes_scripts, names_match
 
 # The ICAO 9303 specimen passport (Utopia), part 4 appendix.
 SPECIMEN = ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
@@ -68,6 +68,20 @@ def test_a_name_close_but_not_within_tolerance_goes_to_manual_review() -> None:
     claim = SubjectClaim(msisdn="+22376000001", full_name="Mousaa Keittaa")
     checks = run_checks(claim, document, RECORD, date(2026, 11, 1))
     assert decide(checks) is Decision.MANUAL_REVIEW
+
+
+@pytest.mark.parametrize("lookalike", ["Moussa K\u0435\u00efta",  # U+0435 CYRILLIC IE
+                                       "\u039coussa Keïta"])  # U+039C GREEK MU
+def test_a_name_mixing_scripts_goes_to_manual_review_however_close(lookalike: str) -> None:
+    claim = SubjectClaim(msisdn="+22376000001", full_name=lookalike)
+    checks = run_checks(claim, _document(holder_name=lookalike), RECORD, date(2026, 11, 1))
+    assert [c.check for c in checks if not c.passed] == ["holder_name"]
+    assert decide(checks) is Decision.MANUAL_REVIEW
+
+
+def test_a_name_in_one_other_script_is_not_mixed() -> None:
+    assert not mixes_scripts("\u07d3\u07ca\u07de\u07ca\u07d9\u07cc")  # N'Ko
+    assert mixes_scripts("B\u0430k\u0430ry") and not mixes_scripts("Bakary N'Diaye-Traoré")
 
 
 @pytest.mark.parametrize(("document", "record", "failed"), [
