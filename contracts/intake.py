@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contracts.envelope import Message
 from contracts.text import (
+    AddressLine,
     Base64Copy,
     ChannelReference,
     Corrections,
@@ -122,6 +123,9 @@ class RepresentativeSummary(BaseModel):
     mandate_sha256: Sha256 | None = None
 
 
+ReturnAddress = Annotated[list[AddressLine], Field(min_length=1, max_length=6)]
+
+
 class RequestSubmitted(Message):
     message_type: ClassVar[str] = "intake.request.submitted.v1"
     summary: ClassVar[str] = "A channel (call centre 7400, postal, shop, e-mail) submits a request"
@@ -134,6 +138,16 @@ class RequestSubmitted(Message):
     identity_document: IdentityDocument | None
     representative: Representative | None = None
     details: RequestDetails = Field(default_factory=RequestDetails)
+    return_address: ReturnAddress | None = Field(
+        default=None, description="a letter's return address, as written on it (postal "
+        "channel): where the acknowledgement goes before identity is verified")
+
+    @model_validator(mode="after")
+    def _return_address_from_a_letter(self) -> RequestSubmitted:
+        if self.return_address is not None and self.channel is not Channel.POSTAL:
+            raise ValueError("return_address is read from a letter: only a postal request has "
+                             "one (a contact quoted on a call is never written to)")
+        return self
 
 
 class FieldProblem(BaseModel):
@@ -166,6 +180,7 @@ class RequestRegistered(Message):
     identity_document: DocumentSummary | None
     representative: RepresentativeSummary | None = None
     details: RequestDetails
+    return_address: ReturnAddress | None = None
 
 
 class DocumentSubmitted(Message):

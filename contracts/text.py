@@ -70,6 +70,8 @@ DocumentNumber = Annotated[str, StringConstraints(
 Mrz = Annotated[str, StringConstraints(max_length=200, pattern=r"^[A-Za-z0-9< \r\n]+$")]
 """A passport's machine-readable zone (ICAO 9303 characters, lines as scanned)."""
 Sha256 = Annotated[str, StringConstraints(max_length=64, pattern=r"^[0-9a-f]{64}$")]
+AddressLine = Annotated[Line, StringConstraints(min_length=1, max_length=80)]
+
 CorrectionValue = Annotated[Line, StringConstraints(min_length=1, max_length=300)]
 """The new value of one rectified field; the longest column a correction lands in is 300
 (CRM ``contact_points.value``, billing ``accounts.billing_address``)."""

@@ -148,11 +148,13 @@ def subjects() -> None:
 @click.option("--scan", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The document's scanned copy; without it the customer is asked for one.")
 @click.option("--received-at", type=click.DateTime(), help="Default: now (UTC).")
+@click.option("--return-address", "return_address", multiple=True,
+              help="A letter's return address, one line per option (postal requests only).")
 def submit(channel: str, channel_reference: str, right: str, msisdn: str, full_name: str,
            customer_code: str | None, nina: str | None, birth_date: datetime | None,
            document_kind: str | None, document_number: str | None,
            document_expires: datetime | None, scan: Path | None,
-           received_at: datetime | None) -> None:
+           received_at: datetime | None, return_address: tuple[str, ...]) -> None:
     """Publish an intake event, as the call centre or the back office would, and print the
     DSR reference it was registered as (or the earlier request it duplicates)."""
     birth = birth_date.date() if birth_date else None
@@ -168,7 +170,7 @@ def submit(channel: str, channel_reference: str, right: str, msisdn: str, full_n
         right=Right(right),
         subject=SubjectClaim(msisdn=msisdn, full_name=full_name, customer_code=customer_code,
                              nina=nina, date_of_birth=birth),
-        identity_document=document)
+        identity_document=document, return_address=list(return_address) or None)
     registration = client.submit(CloudEvent.wrap(intake, source=CLI_SOURCE))
     console.print(registration.describe(), highlight=False)
     if registration.problems:

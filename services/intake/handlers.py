@@ -42,7 +42,7 @@ def register_request(submitted: RequestSubmitted, deps: Deps) -> None:
         due_on=due, target_on=target, subject=submitted.subject,
         identity_document=summarise(submitted.identity_document),
         representative=summarise_representative(submitted.representative),
-        details=submitted.details,
+        details=submitted.details, return_address=submitted.return_address,
     ), subject=reference)
     deps.publish(StatusChanged(
         reference=reference, channel_reference=submitted.channel_reference,

@@ -1,18 +1,23 @@
-"""Where a letter goes: the one place that decides (rulebook §3.3, §3.6).
+"""Where each message goes: the one place that decides (rulebook §3.3, §3.6).
 
 Before identity is verified nothing goes to a contact the CRM holds or the requester quoted:
-it would reach whoever holds that address, who may not be the subject. So a letter sent
-before verification goes to the return address of the letter the request came in (a postal
-request; ``courrier:<reference>`` is the simulated post's handle for it), and for any other
-channel it is produced and recorded but held for the call centre (``7400:<reference>``),
-whose agent reads it to the caller. Letters after verification keep the request's postal
-handle, as they always have.
+it would reach whoever holds that number or address, who may not be the subject (anyone can
+quote a stranger's number). So before verification:
+
+- an SMS is held for the call centre (``7400:<reference>``): the agent reads the reference
+  and what is missing to the caller, on this call or when they call 7400 again;
+- a letter goes to the return address written on the letter the request came in
+  (``courrier:<the address>``), printed as a PDF for the post; a request with no return
+  address has its letter held for the call centre too.
+
+Once identity is verified the MSISDN the subject gave is theirs on the receipt date, and
+letters go to the subject's address on file (``courrier:<reference>``: the simulated post
+looks it up by the request).
 """
 
 from __future__ import annotations
 
 from contracts.notification import NotificationKind
-from contracts.vocabulary import Channel
 
 K = NotificationKind
 
@@ -22,8 +27,25 @@ HELD_FOR_CALL_CENTRE = "7400"
 POSTAL = "courrier"
 
 
-def letter_address(channel: str, reference: str, kind: NotificationKind) -> str:
-    """The recipient of ``kind``'s letter for a request that came in on ``channel``."""
-    if kind in BEFORE_VERIFICATION and channel != Channel.POSTAL.value:
-        return f"{HELD_FOR_CALL_CENTRE}:{reference}"
-    return f"{POSTAL}:{reference}"
+def held_for_call_centre(reference: str) -> str:
+    return f"{HELD_FOR_CALL_CENTRE}:{reference}"
+
+
+def sms_address(kind: NotificationKind, reference: str, msisdn: str) -> str:
+    """The MSISDN an SMS of ``kind`` goes to, or the call centre's hold before verification."""
+    return held_for_call_centre(reference) if kind in BEFORE_VERIFICATION else msisdn
+
+
+def letter_address(kind: NotificationKind, reference: str, return_address: str | None) -> str:
+    """The recipient of ``kind``'s letter; ``return_address`` is the letter's, if it had one."""
+    if kind not in BEFORE_VERIFICATION:
+        return f"{POSTAL}:{reference}"
+    if return_address:
+        return f"{POSTAL}:{return_address}"
+    return held_for_call_centre(reference)
+
+
+def one_line(address: list[str] | None) -> str | None:
+    """A return address as the post gateway reads it: its lines joined by ' / '."""
+    return " / ".join(address) if address else None
+

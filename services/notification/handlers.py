@@ -15,7 +15,12 @@ from contracts.status import RequestWithdrawn
 from contracts.vocabulary import Action, Category, Channel, Right, Store
 from services.access_package.pdf import letter_pdf
 from services.notification import expiry, notices, packages, wording
-from services.notification.addressing import letter_address
+from services.notification.addressing import (
+    HELD_FOR_CALL_CENTRE,
+    letter_address,
+    one_line,
+    sms_address,
+)
 from services.notification.rendering import render
 from services.notification.sms import sms_parts
 from services.notification.tables import outbound_messages, recipients, withdrawals
@@ -32,8 +37,10 @@ def acknowledge(registered: RequestRegistered, deps: Deps) -> None:
         reference=registered.reference, msisdn=registered.subject.msisdn,
         channel=registered.channel.value, right=registered.right.value,
         received_at=registered.received_at, due_on=registered.due_on,
+        return_address=one_line(registered.return_address),
     ))
-    _send(deps, _recipient(deps, registered.reference), K.ACKNOWLEDGEMENT, {})
+    _send(deps, _recipient(deps, registered.reference), K.ACKNOWLEDGEMENT, {},
+          letter=registered.channel is Channel.POSTAL)
 
 
 def request_document(event: DocumentRequested, deps: Deps) -> None:
@@ -107,7 +114,7 @@ def _package(deps: Deps, recipient: Row[Any], event: FulfilmentCompleted) -> dic
     expiry.remember(deps, recipient.reference, issued.expires_at)
     context = _context(recipient) | {"code": issued.code, "expires_on": issued.expires_on}
     sms = render(K.PACKAGE_CODE.value, "sms", **context)
-    _deliver(deps, recipient, K.PACKAGE_CODE, Medium.SMS, sms, sms_parts(sms))
+    _deliver(deps, recipient, K.PACKAGE_CODE, Medium.SMS, recipient.msisdn, sms, sms_parts(sms))
     deps.publish(NotificationSent(reference=recipient.reference, kind=K.PACKAGE_CODE,
                                   medium=Medium.SMS, parts=sms_parts(sms)),
                  subject=recipient.reference)
@@ -152,14 +159,17 @@ def _send(deps: Deps, recipient: Row[Any], kind: NotificationKind, extra: dict[s
         return
     context = _context(recipient) | extra
     sms = render(kind.value, "sms", **context)
-    if not _deliver(deps, recipient, kind, Medium.SMS, sms, sms_parts(sms)):
+    to = sms_address(kind, recipient.reference, recipient.msisdn)
+    if not _deliver(deps, recipient, kind, Medium.SMS, to, sms, sms_parts(sms)):
         return
     if letter:
         body = render(kind.value, "letter", **context)
+        to = letter_address(kind, recipient.reference, recipient.return_address)
         document = None
-        if recipient.channel == Channel.POSTAL.value:
+        if (recipient.channel == Channel.POSTAL.value
+                and not to.startswith(HELD_FOR_CALL_CENTRE)):
             document = _post_pdf(deps, recipient.reference, kind, body)
-        _deliver(deps, recipient, kind, Medium.LETTER, body, 1, document)
+        _deliver(deps, recipient, kind, Medium.LETTER, to, body, 1, document)
     deps.publish(NotificationSent(reference=recipient.reference, kind=kind, medium=Medium.SMS,
                                   parts=sms_parts(sms)), subject=recipient.reference)
 
@@ -197,12 +207,10 @@ def _sent(deps: Deps, reference: str, kind: NotificationKind, medium: Medium,
 
 
 def _deliver(deps: Deps, recipient: Row[Any], kind: NotificationKind, medium: Medium,
-             body: str, parts: int, document: str | None = None) -> bool:
+             address: str, body: str, parts: int, document: str | None = None) -> bool:
     """Hand the message to the gateway once; False if it was already sent."""
     if _sent(deps, recipient.reference, kind, medium):
         return False
-    address = (recipient.msisdn if medium is Medium.SMS
-               else letter_address(recipient.channel, recipient.reference, kind))
     deps.db.execute(insert(outbound_messages).values(
         reference=recipient.reference, kind=kind.value, medium=medium.value,
         recipient=address, body=body, parts=parts, created_at=deps.now(), document=document,

@@ -16,6 +16,8 @@ recipients = Table(
     Column("right", String(20), nullable=False),
     Column("received_at", UtcDateTime(), nullable=False),
     Column("due_on", Date, nullable=False),
+    # the return address written on a postal request's letter, lines joined by " / "
+    Column("return_address", String(600)),
 )
 
 outbound_messages = Table(
@@ -25,7 +27,7 @@ outbound_messages = Table(
     Column("reference", String(20), nullable=False),
     Column("kind", String(30), nullable=False),
     Column("medium", String(10), nullable=False),
-    Column("recipient", String(200), nullable=False),
+    Column("recipient", String(620), nullable=False),
     Column("body", Text, nullable=False),
     Column("parts", Integer, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),

@@ -1,8 +1,9 @@
 """Rulebook §3.3: a missing identity document is asked for at once by SMS *and* letter.
 
-Before identity is verified nothing goes to a contact the CRM holds: a postal request's letter
-goes back to the letter's return address (as a PDF for the post), a call-centre request's
-letter is held for the call centre, which reads it to the caller.
+Before identity is verified nothing goes to a contact the CRM holds or the requester quoted: a
+postal request's letter goes back to the letter's return address (as a PDF for the post); the
+SMS, and a call-centre request's letter, are held for the call centre, which reads them to the
+caller.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from tests.support.harness import request_rows, states, submit
 from tests.support.intakes import intake
 from tests.support.subjects import SUBJECTS, seeded
 
+RETURN_ADDRESS = ["Moussa Keïta", "Rue 305, porte 12, Badalabougou", "Bamako"]
+
 
 def document_requests(app: App, reference: str) -> dict[str, Any]:
     t = outbound_messages.c
@@ -35,7 +38,9 @@ def ask_without_document(start: HarnessFactory, channel: Channel) -> tuple[App, 
                                                                             dict[str, Any]]:
     plan = SUBJECTS["CM-100002"]
     event = intake(Right.ACCESS, plan.msisdn, plan.full_name, channel_reference="no-document")
-    event = event.model_copy(update={"data": {**event.data, "channel": channel.value}})
+    postal = {"return_address": RETURN_ADDRESS} if channel is Channel.POSTAL else {}
+    event = event.model_copy(update={"data": {**event.data, "channel": channel.value,
+                                              **postal}})
     with start(ALL) as harness:
         seeded(harness)
         submit(harness, event)
@@ -49,8 +54,7 @@ def test_a_call_centre_request_without_a_document_gets_an_sms_and_a_letter_held_
         start: HarnessFactory) -> None:
     _, reference, sent = ask_without_document(start, Channel.CALLCENTRE)
     sms, letter = sent["sms"], sent["letter"]
-    assert sms.recipient == SUBJECTS["CM-100002"].msisdn
-    assert letter.recipient == f"7400:{reference}"  # held for the call centre, not posted
+    assert sms.recipient == letter.recipient == f"7400:{reference}"  # held, not sent or posted
     assert letter.document is None
     assert reference in letter.body and "pièce d'identité" in letter.body
     assert "passeport" in letter.body and "B.P. E 3991" in letter.body
@@ -61,7 +65,7 @@ def test_a_postal_request_without_a_document_gets_a_pdf_letter_to_its_return_add
         start: HarnessFactory) -> None:
     app, reference, sent = ask_without_document(start, Channel.POSTAL)
     letter = sent["letter"]
-    assert letter.recipient == f"courrier:{reference}"  # the letter's return address
+    assert letter.recipient == "courrier:" + " / ".join(RETURN_ADDRESS)  # its return address
     assert letter.document == f"post/{reference}/document_requested.pdf"
     pdf = (app.settings.data_dir / letter.document).read_bytes()
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)

@@ -12,7 +12,7 @@ from contracts.backoffice import StoreAction, StoreCommand
 from contracts.catalog import MESSAGES
 from contracts.envelope import COMMANDS_EXCHANGE, EVENTS_EXCHANGE
 from contracts.intake import RequestSubmitted
-from contracts.status import StatusQuery, StatusReply
+from contracts.status import QueryRefused, StatusQuery, StatusReply
 from contracts.vocabulary import Store
 
 DOCUMENT = generate.asyncapi()
@@ -43,9 +43,10 @@ def test_every_message_has_a_schema_file_a_channel_and_a_message() -> None:
     for message in MESSAGES:
         assert generate.schema_path(message) in files
         channel = DOCUMENT["channels"][generate.file_stem(message)]
-        assert list(channel["messages"]) == [message.__name__]
+        answers = [StatusReply, QueryRefused] if message is StatusReply else [message]
+        assert list(channel["messages"]) == [m.__name__ for m in answers]
         assert message.__name__ in DOCUMENT["components"]["messages"]
-        if message is StatusReply:
+        if message in (StatusReply, QueryRefused):
             assert channel["address"] is None  # the querier's reply_to
         else:
             assert channel["address"] == message.message_type
@@ -55,7 +56,7 @@ def test_every_message_has_a_schema_file_a_channel_and_a_message() -> None:
 def test_each_channel_names_the_right_exchange(message: type[Message]) -> None:
     amqp = DOCUMENT["channels"][generate.file_stem(message)]["bindings"]["amqp"]
     exchange = amqp["exchange"]
-    if message is StatusReply:
+    if message in (StatusReply, QueryRefused):
         assert (exchange["name"], exchange["type"]) == ("", "direct")
     elif message is StoreCommand:
         assert (exchange["name"], exchange["type"]) == (COMMANDS_EXCHANGE, "topic")
@@ -148,3 +149,5 @@ def test_operations_send_what_the_system_publishes() -> None:
                        else "send" for m in MESSAGES}
     query = DOCUMENT["operations"]["receiveStatusQuery"]
     assert query["reply"]["channel"]["$ref"] == "#/channels/request.status.reply.v1"
+    assert [m["$ref"].rsplit("/", 1)[1] for m in query["reply"]["messages"]] == [
+        "StatusReply", "QueryRefused"], "a query that cannot be read is answered too"

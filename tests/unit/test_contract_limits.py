@@ -179,3 +179,17 @@ def test_a_worker_dead_letters_a_wrong_content_type_with_the_reason(settings: Se
                                               content_type="application/xml"))
     assert isinstance(outcome, DeadLetter)
     assert "(content-type)" in outcome.reason and "'application/xml'" in outcome.reason
+
+
+def test_only_a_letter_has_a_return_address() -> None:
+    call = {"channel": "callcentre", "channel_reference": "call-1",
+            "received_at": "2026-11-02T09:00:00Z", "right": "access",
+            "subject": {"msisdn": "+22370000001", "full_name": "Awa Sangaré"},
+            "identity_document": None, "return_address": ["Rue 12", "Bamako"]}
+    with pytest.raises(ValidationError, match="only a postal request has one"):
+        RequestSubmitted.model_validate(call)
+    letter = RequestSubmitted.model_validate({**call, "channel": "postal"})
+    assert letter.return_address == ["Rue 12", "Bamako"]
+    with pytest.raises(ValidationError, match="at most 80"):
+        RequestSubmitted.model_validate({**call, "channel": "postal",
+                                         "return_address": ["x" * 81]})

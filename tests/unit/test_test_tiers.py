@@ -22,7 +22,7 @@ def collected(*args: str) -> str:
 def test_plain_pytest_deselects_every_fault_test() -> None:
     plain = collected("tests/fault", "tests/broker")
     assert "tests/fault/" not in plain and "deselected" in plain
-    assert "tests/broker/test_status_query.py" in plain
+    assert "tests/broker/test_submit_on_rabbitmq.py" in plain
     assert "test_least_privilege" not in plain, "it creates broker-wide users"
 
 
