@@ -16,6 +16,7 @@ from services.runtime.database import create_service_engine
 from services.runtime.logging import LogOutcome, configure_logging
 from services.runtime.memory_bus import EmbeddedBus, InMemoryBroker
 from services.runtime.metrics import CountOutcome
+from services.runtime.middleware import policy
 from services.runtime.middleware.context import MessageContext
 from services.runtime.middleware.time_limit import TimeLimit
 from services.runtime.processor import Middleware, Processor
@@ -59,6 +60,6 @@ def bootstrap(
         spec = worker(name)
         engine = create_service_engine(name, settings, spec.tables)
         middleware: list[Middleware] = [MessageContext(), LogOutcome(name), CountOutcome(name),
-                                         time_limit]
+                                         *policy(settings, time_limit)]
         processors[name] = Processor(spec, engine, settings, clock, middleware=middleware)
     return App(settings, clock, processors)

@@ -17,6 +17,11 @@ class Reject(MessageError):
     """The message is wrong and will stay wrong: dead-letter it with this reason."""
 
 
+class Refused(Reject):
+    """A runtime check refused the message (its signature, what it published): dead-letter it
+    with the check's own reason."""
+
+
 class RetryLater(MessageError):
     """A dependency is not ready: try again later."""
 

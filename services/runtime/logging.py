@@ -9,7 +9,7 @@ import time
 import structlog
 
 from services.runtime.delivery import DeadLetter, Delivery, Done, Outcome, Retry
-from services.runtime.processor import Process
+from services.runtime.pipeline import Process
 from services.runtime.redaction import redact
 
 

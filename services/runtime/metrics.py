@@ -16,7 +16,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from services.runtime.delivery import Delivery, Done, Outcome, Retry
-from services.runtime.processor import Process
+from services.runtime.pipeline import Process
 
 REGISTRY = CollectorRegistry()
 HANDLED = Counter("dsr_messages_handled_total", "Messages handled, by worker, type, outcome",

@@ -17,6 +17,7 @@ from services.runtime.database import create_service_engine, service_metadata
 from services.runtime.delivery import ERROR_HEADER, DeadLetter, Delivery, Retry
 from services.runtime.deps import Deps
 from services.runtime.logging import LogOutcome, configure_logging
+from services.runtime.middleware import policy
 from services.runtime.processor import Processor
 from services.runtime.routing import Worker, on
 from services.runtime.settings import Settings
@@ -46,7 +47,8 @@ def attempt(settings: Settings, number: int) -> Delivery:
 
 def make(settings: Settings) -> Processor:
     engine = create_service_engine("rectifier", settings, WORKER.tables)
-    return Processor(WORKER, engine, settings, SystemClock(), middleware=[LogOutcome("x")])
+    return Processor(WORKER, engine, settings, SystemClock(),
+                     middleware=[LogOutcome("x"), *policy(settings)])
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from services.intake.tables import metadata, requests
 from services.runtime.clock import SystemClock
 from services.runtime.database import create_service_engine
 from services.runtime.metrics import REGISTRY, CountOutcome
+from services.runtime.middleware import policy
 from services.runtime.processor import Processor
 from services.runtime.settings import Settings
 from tests.support.ledger import WORKER, Credit, delivery
@@ -22,7 +23,8 @@ from tests.support.ledger import metadata as ledger_metadata
 def test_each_message_is_counted_by_outcome_and_timed(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
     processor = Processor(WORKER, create_service_engine("ledger", settings, ledger_metadata),
-                          settings, SystemClock(), middleware=[CountOutcome("ledger")])
+                          settings, SystemClock(),
+                          middleware=[CountOutcome("ledger"), *policy(settings)])
     processor.process(delivery(Credit(account="A", amount=1)))
     processor.process(delivery(Credit(account="closed", amount=1)))
     text = generate_latest(REGISTRY).decode()

@@ -10,6 +10,7 @@ from services.runtime.clock import SystemClock
 from services.runtime.database import create_service_engine, service_metadata
 from services.runtime.delivery import DeadLetter, Delivery, Done, Retry
 from services.runtime.deps import Deps
+from services.runtime.middleware import policy
 from services.runtime.middleware.time_limit import TimeLimit
 from services.runtime.processor import Processor
 from services.runtime.routing import Worker, on
@@ -38,7 +39,7 @@ def job(hangs: bool, attempt: int = 1) -> Delivery:
 def processor(settings: Settings) -> Processor:
     engine = create_service_engine("jobs", settings, WORKER.tables)
     return Processor(WORKER, engine, settings, SystemClock(),
-                     middleware=[TimeLimit(limit_s=0.3)])
+                     middleware=policy(settings, TimeLimit(limit_s=0.3)))
 
 
 def test_a_hung_handler_is_interrupted_and_retried_with_the_reason(settings: Settings) -> None:

@@ -16,7 +16,7 @@ import time
 
 from services.runtime.delivery import Delivery, Outcome
 from services.runtime.errors import RetryLater
-from services.runtime.processor import Process
+from services.runtime.pipeline import Process
 
 
 class TimeLimitExceeded(RetryLater):
