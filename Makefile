@@ -43,7 +43,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 contracts: $(STAMP)
-	$(BIN)/python -m contracts.generate
+	$(BIN)/python -m services.contract_files
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.throughput

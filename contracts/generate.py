@@ -1,8 +1,9 @@
 """Generate the contract files from the models: one JSON Schema per message and AsyncAPI 3.0.
 
-``python -m contracts.generate`` writes ``contracts/schemas/*.json`` and
-``contracts/asyncapi.json``; ``python -m contracts.generate --check`` exits 1 and lists the
-files that differ from what the models generate (or that no model produces).
+``python -m services.contract_files`` (``make contracts``) writes ``contracts/schemas/*.json``
+and ``contracts/asyncapi.json``; with ``--check`` it exits 1 and lists the files that differ
+from what the models generate (or that no model produces). Which side of each message the
+product is on comes in as ``Roles``, read from the workers' routes.
 Every function here is pure except :func:`write` and :func:`main`.
 """
 
@@ -13,17 +14,14 @@ import copy
 import json
 import string
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from contracts.backoffice import StoreResult
 from contracts.catalog import MESSAGES
 from contracts.envelope import CONTENT_TYPE, CloudEvent, Message
-from contracts.identity import ReviewDecided
-from contracts.intake import DocumentSubmitted, RequestSubmitted, WithdrawalSubmitted
-from contracts.status import QueryRefused, StatusQuery, StatusReply
 
 JsonObject = dict[str, Any]
 
@@ -36,17 +34,26 @@ AMQP_BINDING_VERSION = "0.3.0"
 DEFAULT_EXCHANGE = ""
 ANY_WORD = "[a-z0-9_-]+"
 
-#: Messages the system consumes from outside (the call centre, the back-office stores).
-RECEIVED: frozenset[type[Message]] = frozenset({
-    RequestSubmitted, DocumentSubmitted, WithdrawalSubmitted, StatusQuery, ReviewDecided,
-    StoreResult,
-})
-#: Request/reply: a query's answers (the first its reply channel) go to the query's AMQP
-#: ``reply_to`` by the default exchange; a query that cannot be read is answered QueryRefused.
-REPLIES: dict[type[Message], tuple[type[Message], ...]] = {
-    StatusQuery: (StatusReply, QueryRefused),
-}
-REPLY_MESSAGES: frozenset[type[Message]] = frozenset(m for ms in REPLIES.values() for m in ms)
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Which side of each message the product is on, read from the workers' routes by
+    ``services/contract_files.py`` (contracts import nothing from services).
+
+    ``received``: what the product consumes from outside (the call centre, the back office,
+    the clock, the back-office stores); everything else it sends. ``replies``: each
+    request/reply query and its answers (the first names the reply channel), sent to the
+    query's AMQP ``reply_to`` by the default exchange.
+    """
+
+    received: frozenset[type[Message]]
+    replies: Mapping[type[Message], tuple[type[Message], ...]]
+
+    @property
+    def reply_messages(self) -> frozenset[type[Message]]:
+        return frozenset(m for answers in self.replies.values() for m in answers)
+
 
 DESCRIPTION = (
     "Personal-data rights requests (access, rectification, erasure, objection, restriction) "
@@ -78,7 +85,7 @@ def schema_path(message: type[Message]) -> str:
     return f"schemas/{file_stem(message)}.json"
 
 
-def _words(message: type[Message], field: str) -> list[str]:
+def words(message: type[Message], field: str) -> list[str]:
     """The values a placeholder can take: the members of the field's enum, in order."""
     info = message.model_fields.get(field)
     annotation = info.annotation if info is not None else None
@@ -93,8 +100,8 @@ def type_pattern(message: type[Message]) -> str:
     for literal, name, _, _ in string.Formatter().parse(message.message_type):
         parts.append(literal.replace(".", "\\."))
         if name:
-            words = _words(message, name)
-            parts.append(f"({'|'.join(words)})" if words else ANY_WORD)
+            found = words(message, name)
+            parts.append(f"({'|'.join(found)})" if found else ANY_WORD)
     return "^" + "".join(parts) + "$"
 
 
@@ -155,17 +162,17 @@ def message_schema(message: type[Message]) -> JsonObject:
 
 # -- AsyncAPI ------------------------------------------------------------------------------
 
-def _exchange(message: type[Message]) -> tuple[str, str]:
+def _exchange(message: type[Message], roles: Roles) -> tuple[str, str]:
     """The exchange a message is published on, and its type."""
-    if message in REPLY_MESSAGES:
+    if message in roles.reply_messages:
         return DEFAULT_EXCHANGE, "direct"
     return message.exchange, "topic"
 
 
-def _channel(message: type[Message]) -> JsonObject:
-    name, kind = _exchange(message)
-    reply = message in REPLY_MESSAGES
-    answers = next((ms for ms in REPLIES.values() if ms[0] is message), (message,))
+def _channel(message: type[Message], roles: Roles) -> JsonObject:
+    name, kind = _exchange(message, roles)
+    reply = message in roles.reply_messages
+    answers = next((ms for ms in roles.replies.values() if ms[0] is message), (message,))
     channel: JsonObject = {
         "address": None if reply else message.message_type,
         "title": message.message_type,
@@ -185,13 +192,13 @@ def _channel(message: type[Message]) -> JsonObject:
     if params:
         channel["parameters"] = {
             p: {"description": f"the {p} of the {message.__name__}",
-                **({"enum": words} if (words := _words(message, p)) else {})}
+                **({"enum": found} if (found := words(message, p)) else {})}
             for p in params
         }
     return channel
 
 
-def _component_message(message: type[Message]) -> JsonObject:
+def _component_message(message: type[Message], roles: Roles) -> JsonObject:
     ref = {"$ref": f"#/components/schemas/{message.__name__}"}
     component: JsonObject = {
         "name": message.__name__,
@@ -200,14 +207,14 @@ def _component_message(message: type[Message]) -> JsonObject:
         "contentType": CONTENT_TYPE,
         "payload": envelope_schema(message, ref),
     }
-    if message in REPLIES or message in REPLY_MESSAGES:
+    if message in roles.replies or message in roles.reply_messages:
         component["correlationId"] = {"location": "$message.header#/correlation_id",
                                       "description": "the AMQP correlation_id property"}
     return component
 
 
-def _operation(message: type[Message]) -> tuple[str, JsonObject]:
-    action = "receive" if message in RECEIVED else "send"
+def _operation(message: type[Message], roles: Roles) -> tuple[str, JsonObject]:
+    action = "receive" if message in roles.received else "send"
     channel_id = file_stem(message)
     operation: JsonObject = {
         "action": action,
@@ -218,7 +225,7 @@ def _operation(message: type[Message]) -> tuple[str, JsonObject]:
     if action == "send":
         operation["bindings"] = {"amqp": {"deliveryMode": 2,
                                           "bindingVersion": AMQP_BINDING_VERSION}}
-    answers = REPLIES.get(message)
+    answers = roles.replies.get(message)
     if answers is not None:
         reply_id = file_stem(answers[0])
         operation["reply"] = {
@@ -250,7 +257,7 @@ def component_schemas(messages: Sequence[type[Message]]) -> JsonObject:
     return schemas
 
 
-def asyncapi(messages: Sequence[type[Message]] = MESSAGES) -> JsonObject:
+def asyncapi(roles: Roles, messages: Sequence[type[Message]] = MESSAGES) -> JsonObject:
     """The AsyncAPI 3.0.0 document of the contract."""
     return {
         "asyncapi": ASYNCAPI_VERSION,
@@ -261,11 +268,11 @@ def asyncapi(messages: Sequence[type[Message]] = MESSAGES) -> JsonObject:
             "host": "rabbitmq:5672", "protocol": "amqp", "protocolVersion": "0.9.1",
             "description": "The RabbitMQ broker, virtual host /",
         }},
-        "channels": {file_stem(m): _channel(m) for m in messages},
-        "operations": dict(_operation(m) for m in messages),
+        "channels": {file_stem(m): _channel(m, roles) for m in messages},
+        "operations": dict(_operation(m, roles) for m in messages),
         "components": {
             "schemas": component_schemas(messages),
-            "messages": {m.__name__: _component_message(m) for m in messages},
+            "messages": {m.__name__: _component_message(m, roles) for m in messages},
         },
     }
 
@@ -277,18 +284,19 @@ def render(document: JsonObject) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def expected_files(messages: Sequence[type[Message]] = MESSAGES) -> dict[str, str]:
+def expected_files(roles: Roles, messages: Sequence[type[Message]] = MESSAGES) -> dict[str, str]:
     """Relative path -> text of every generated file."""
     files = {schema_path(m): render(message_schema(m)) for m in messages}
     if len(files) != len(messages):
         raise ValueError("two messages map to the same schema file")
-    files["asyncapi.json"] = render(asyncapi(messages))
+    files["asyncapi.json"] = render(asyncapi(roles, messages))
     return dict(sorted(files.items()))
 
 
-def check(root: Path = CONTRACTS_DIR, messages: Sequence[type[Message]] = MESSAGES) -> list[str]:
+def check(roles: Roles, root: Path = CONTRACTS_DIR,
+          messages: Sequence[type[Message]] = MESSAGES) -> list[str]:
     """Relative paths that differ from the models, are missing, or no model produces."""
-    expected = expected_files(messages)
+    expected = expected_files(roles, messages)
     problems = [
         path for path, text in expected.items()
         if not (root / path).is_file() or (root / path).read_text(encoding="utf-8") != text
@@ -301,9 +309,10 @@ def _present_schemas(root: Path) -> list[str]:
     return sorted(f"schemas/{p.name}" for p in (root / "schemas").glob("*.json"))
 
 
-def write(root: Path = CONTRACTS_DIR, messages: Sequence[type[Message]] = MESSAGES) -> list[str]:
+def write(roles: Roles, root: Path = CONTRACTS_DIR,
+          messages: Sequence[type[Message]] = MESSAGES) -> list[str]:
     """Write every generated file and remove schema files no model produces."""
-    expected = expected_files(messages)
+    expected = expected_files(roles, messages)
     (root / "schemas").mkdir(parents=True, exist_ok=True)
     for stale in _present_schemas(root):
         if stale not in expected:
@@ -313,25 +322,23 @@ def write(root: Path = CONTRACTS_DIR, messages: Sequence[type[Message]] = MESSAG
     return list(expected)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m contracts.generate", description=__doc__)
+def main(roles: Roles, argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m services.contract_files",
+                                     description=__doc__)
     parser.add_argument("--check", action="store_true",
                         help="exit 1 if the checked-in files differ from the models")
     parser.add_argument("--root", type=Path, default=CONTRACTS_DIR, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     root: Path = args.root
     if args.check:
-        problems = check(root)
+        problems = check(roles, root)
         if problems:
             print("contract files out of date (run `make contracts`):", file=sys.stderr)
             for path in problems:
                 print(f"  {root / path}", file=sys.stderr)
             return 1
         return 0
-    for path in write(root):
+    for path in write(roles, root):
         print(root / path)
     return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

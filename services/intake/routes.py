@@ -29,6 +29,7 @@ from contracts.status import (
     RequestWithdrawn,
     StatusChanged,
     StatusQuery,
+    StatusReply,
 )
 from services.intake import deadline_monitor, follow_ups, handlers, progress
 from services.intake.tables import metadata
@@ -44,7 +45,7 @@ WORKER = Worker(
         on(RequestSubmitted, handlers.register_request),
         on(DocumentSubmitted, follow_ups.register_document),
         on(WithdrawalSubmitted, follow_ups.withdraw),
-        on(StatusQuery, handlers.answer_status_query, replies=True),
+        on(StatusQuery, handlers.answer_status_query, replies=StatusReply),
         on(ClockTicked, deadline_monitor.on_tick),
         on(ReviewRequested, progress.on_review_requested),
         on(IdentityVerified, progress.on_identity_verified),

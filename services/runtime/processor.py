@@ -74,7 +74,7 @@ class Processor:
                 self._clock.now(), timedelta(seconds=self._settings.clock_skew_s)))
         except ValidationError as exc:
             return self._invalid(delivery, event, event.data, problems_of(exc, "data."))
-        if route.replies:
+        if route.replies is not None:
             return self._answer(route, event, message)
         return self._handle(route, event, message)
 
@@ -107,7 +107,7 @@ class Processor:
     ) -> Outcome:
         reason = "; ".join(f"{field}: {problem}" for field, problem in problems)
         route = self.worker.route_for(delivery.origin_routing_key)
-        if route is not None and route.replies:
+        if route is not None and route.replies is not None:
             return self._refuse_query(delivery, reason, problems)
         if self.worker.on_invalid is None:
             return DeadLetter(f"invalid message: {reason}")

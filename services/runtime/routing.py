@@ -21,19 +21,20 @@ InvalidHandler = Callable[[dict[str, Any] | None, list[tuple[str, str]], Deps], 
 class Route:
     """Messages whose type matches ``binding`` on ``exchange`` go to ``handler``.
 
-    A route with ``replies=True`` answers a request/reply query: the handler's return value
-    goes to the message's ``reply_to``; nothing is recorded in the inbox.
+    A route whose ``replies`` names a message answers a request/reply query: the handler
+    returns that message and it goes to the query's ``reply_to``; nothing is recorded in the
+    inbox.
     """
 
     binding: str
     message: type[Message]
     handler: Handler
     exchange: str = EVENTS_EXCHANGE
-    replies: bool = False
+    replies: type[Message] | None = None
 
 
 def on(message: type[M], handler: Callable[[M, Deps], Message | None], *,
-       replies: bool = False) -> Route:
+       replies: type[Message] | None = None) -> Route:
     """The usual route: ``message``'s type on its exchange, to a handler that takes it (mypy
     checks that the handler's first parameter is that message)."""
     return Route(binding=message.message_type, message=message, handler=handler,
@@ -105,7 +106,7 @@ class Worker:
     @property
     def answers_queries(self) -> bool:
         """It replies to ``reply_to`` through the default exchange (request/reply routes)."""
-        return any(route.replies for route in self.routes)
+        return any(route.replies is not None for route in self.routes)
 
     def route_for(self, message_type: str) -> Route | None:
         return next((r for r in self.routes if topic_matches(r.binding, message_type)), None)

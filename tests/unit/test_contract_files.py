@@ -14,8 +14,10 @@ from contracts.envelope import COMMANDS_EXCHANGE, EVENTS_EXCHANGE
 from contracts.intake import RequestSubmitted
 from contracts.status import QueryRefused, StatusQuery, StatusReply
 from contracts.vocabulary import Store
+from services.contract_files import roles
 
-DOCUMENT = generate.asyncapi()
+ROLES = roles()
+DOCUMENT = generate.asyncapi(ROLES)
 INTAKE_REQUIRED = {"channel", "channel_reference", "received_at", "right", "subject",
                    "identity_document"}
 
@@ -30,16 +32,16 @@ def resolve(ref: str) -> Any:
 
 
 def test_checked_in_files_match_the_models() -> None:
-    stale = generate.check(generate.CONTRACTS_DIR)
-    assert stale == [], f"run `make contracts` (python -m contracts.generate): {stale}"
+    stale = generate.check(ROLES, generate.CONTRACTS_DIR)
+    assert stale == [], f"run `make contracts` (python -m services.contract_files): {stale}"
 
 
 def test_generation_is_deterministic() -> None:
-    assert generate.expected_files() == generate.expected_files()
+    assert generate.expected_files(ROLES) == generate.expected_files(roles())
 
 
 def test_every_message_has_a_schema_file_a_channel_and_a_message() -> None:
-    files = generate.expected_files()
+    files = generate.expected_files(ROLES)
     for message in MESSAGES:
         assert generate.schema_path(message) in files
         channel = DOCUMENT["channels"][generate.file_stem(message)]
@@ -144,7 +146,11 @@ def test_operations_send_what_the_system_publishes() -> None:
                for op in DOCUMENT["operations"].values()}
     received = {"intake.request.submitted.v1", "intake.document.submitted.v1",
                 "intake.request.withdrawal-submitted.v1", "request.status.query.v1",
-                "identity.review-decided.v1", "backoffice.store.action.result.v1"}
+                "identity.review-decided.v1", "backoffice.store.action.result.v1",
+                # the back office and the clock publish these; the list restated by hand
+                # before routes fed the document had them as the product's own
+                "fulfilment.review-decided.v1", "restriction.lift-requested.v1",
+                "clock.ticked.v1"}
     assert actions == {generate.file_stem(m): "receive" if generate.file_stem(m) in received
                        else "send" for m in MESSAGES}
     query = DOCUMENT["operations"]["receiveStatusQuery"]
