@@ -1,15 +1,15 @@
-"""Alembic environment shared by every service: ``services.runtime.migrations`` picks the
+"""Alembic environment shared by every service: ``services.migrations`` picks the
 service (``config.attributes["service"]``) and hands over an open connection."""
 
 from alembic import context
 
-from services.runtime.migrations import metadata_of, render_item
+from services.migrations import metadata_of, render_item
 
 config = context.config
 service = config.attributes.get("service")
 connection = config.attributes.get("connection")
 if not service or connection is None or context.is_offline_mode():
-    raise SystemExit("run migrations through `python -m services.runtime.migrations`")
+    raise SystemExit("run migrations through `python -m services.migrations`")
 
 context.configure(
     connection=connection,

@@ -91,7 +91,7 @@ def run(names: tuple[str, ...], with_clock: bool) -> None:
 @click.argument("services", nargs=-1, type=click.Choice(ALL))
 def migrate(services: tuple[str, ...]) -> None:
     """Bring each service's database (all by default) to its head schema revision."""
-    from services.runtime.migrations import upgrade
+    from services.migrations import upgrade
 
     settings = Settings()
     for service in services or ALL:

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from services.runtime.database import create_service_engine, psycopg_url
-from services.runtime.migrations import (
+from services.migrations import (
     SERVICES,
     MigrationError,
     differences,
@@ -16,12 +15,13 @@ from services.runtime.migrations import (
     migration_engine,
     upgrade,
 )
+from services.runtime.database import create_service_engine, psycopg_url
 from services.runtime.settings import Settings
 from services.workers import ALL
 
 STALE = ("the migrations of {service} no longer match services/{service}/tables.py: {diff}\n"
          "generate a revision, read it, and commit it:\n"
-         "    .venv/bin/python -m services.runtime.migrations revision {service} "
+         "    .venv/bin/python -m services.migrations revision {service} "
          "-m 'what changed'")
 
 

@@ -5,7 +5,7 @@ Revisions live in ``infra/migrations/versions/<service>/``, generated from the s
 keeps its own ``alembic_version`` table.
 
     dsr migrate [SERVICE ...]                  # DSR_* settings, every service if none
-    python -m services.runtime.migrations revision SERVICE -m "what changed"
+    python -m services.migrations revision SERVICE -m "what changed"
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +29,12 @@ from sqlalchemy.types import TypeDecorator
 
 from services.runtime.database import _sqlite_engine, ensure_schema, psycopg_url
 from services.runtime.settings import Settings
-from services.workers import ALL
+from services.workers import ALL, worker
 
 SERVICES = ALL
 VERSION_TABLE = "alembic_version"
 _HERE = Path(__file__).resolve()
-_CANDIDATES = (_HERE.parents[2] / "infra" / "migrations", Path.cwd() / "infra" / "migrations")
+_CANDIDATES = (_HERE.parents[1] / "infra" / "migrations", Path.cwd() / "infra" / "migrations")
 
 
 class MigrationError(RuntimeError):
@@ -53,8 +52,7 @@ def migrations_dir() -> Path:
 def metadata_of(service: str) -> MetaData:
     if service not in SERVICES:
         raise KeyError(f"unknown service {service!r}; choose from {', '.join(SERVICES)}")
-    found: MetaData = import_module(f"services.{service}.tables").metadata
-    return found
+    return worker(service).tables
 
 
 def alembic_config(service: str, connection: Connection | None = None) -> Config:
