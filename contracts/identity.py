@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contracts.envelope import Message
 from contracts.intake import RequestDetails
@@ -15,6 +16,29 @@ from contracts.vocabulary import DocumentKind, Reference, Right
 MANUAL_REVIEW_CHECK = "manual_review"
 
 
+class IdentityFailure(StrEnum):
+    """Why an identity check failed, as a code: the customer's letter words each in French
+    (notification), staff read the check's English ``note``. Never reveals CRM data."""
+
+    DOCUMENT_NOT_ACCEPTED = "document_not_accepted"
+    DOCUMENT_EXPIRED = "document_expired"
+    DOCUMENT_NOT_RECEIVED = "document_not_received"
+    PASSPORT_MRZ_INVALID = "passport_mrz_invalid"
+    CUSTOMER_NOT_FOUND = "customer_not_found"
+    NAME_CLOSE = "name_close"
+    NAME_MISMATCH = "name_mismatch"
+    DATE_OF_BIRTH_MISMATCH = "date_of_birth_mismatch"
+    NINA_MISMATCH = "nina_mismatch"
+    MSISDN_NOT_HELD = "msisdn_not_held"
+    REGISTRATION_NUMBER_MISMATCH = "registration_number_mismatch"
+    REPRESENTATIVE_MISSING = "representative_missing"
+    REPRESENTATIVE_DOCUMENT_INVALID = "representative_document_invalid"
+    REPRESENTATIVE_NAME_MISMATCH = "representative_name_mismatch"
+    REPRESENTATIVE_NOT_ON_FILE = "representative_not_on_file"
+    MANDATE_MISSING = "mandate_missing"
+    REVIEW_NOT_CONFIRMED = "review_not_confirmed"
+
+
 class CheckResult(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -22,7 +46,16 @@ class CheckResult(BaseModel):
     passed: bool
     inconclusive: bool = Field(default=False,
                                description="failed, but close enough that a person must decide")
-    note: str | None = Field(default=None, description="Why it failed; never reveals CRM data")
+    failure: IdentityFailure | None = Field(
+        default=None, description="why it failed (required when it failed, else absent)")
+    note: str | None = Field(default=None, description="Why it failed, for staff (English); "
+                             "never reveals CRM data")
+
+    @model_validator(mode="after")
+    def _a_failure_has_its_code(self) -> CheckResult:
+        if self.passed == (self.failure is not None):
+            raise ValueError("a failed check carries its failure code, a passed one none")
+        return self
 
 
 class IdentityVerified(Message):
