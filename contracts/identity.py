@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contracts.envelope import Message
 from contracts.intake import RequestDetails
-from contracts.text import OperatorName, Reason
+from contracts.text import DocumentNumber, OperatorName, PersonName, Reason
 from contracts.times import Day
 from contracts.vocabulary import DocumentKind, Reference, Right
 
@@ -58,6 +58,19 @@ class CheckResult(BaseModel):
         return self
 
 
+class VerifiedDocument(BaseModel):
+    """What the verified identity document shows: the only proof a rectification of a name,
+    a date of birth, a NINA or an RCCM number may rest on (rulebook §6)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: DocumentKind
+    number: DocumentNumber = Field(description="the NINA on a NINA card, the RCCM number on "
+                                   "an RCCM extract, else the document's own number")
+    holder_name: PersonName
+    date_of_birth: Day | None = None
+
+
 class IdentityVerified(Message):
     message_type: ClassVar[str] = "identity.verified.v1"
     summary: ClassVar[str] = "The subject's identity is verified; data may now be revealed"
@@ -69,6 +82,9 @@ class IdentityVerified(Message):
     document_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     checks: list[CheckResult]
     details: RequestDetails
+    document: VerifiedDocument | None = Field(
+        default=None, description="rectification only: the verified document's fields, "
+        "against which fulfilment weighs each identity correction")
 
     def checks_support_verification(self) -> bool:
         """Every check passed, or the only failures were inconclusive and a person approved."""
