@@ -14,8 +14,9 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.corrections import Corrections
 from contracts.envelope import COMMANDS_EXCHANGE, Message
-from contracts.text import CommandId, Corrections, CustomerCode, Statement
+from contracts.text import CommandId, CustomerCode, Statement
 from contracts.times import Day, Time
 from contracts.vocabulary import Action, Category, Msisdn, Purpose, Reference, Store
 
@@ -58,7 +59,7 @@ class StoreCommand(Message):
     msisdn: Msisdn | None = None
     holdings: list[Holding] = Field(default_factory=list)
     categories: list[Category] = Field(default_factory=list, description="empty means all")
-    corrections: Corrections = Field(default_factory=dict)
+    corrections: Corrections = Field(default_factory=Corrections)
     purposes: list[Purpose] = Field(
         default_factory=list, description="opt_out: the purposes whose processing stops")
     statement: Statement | None = Field(

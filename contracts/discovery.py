@@ -8,6 +8,7 @@ from pydantic import Field
 
 from contracts.backoffice import Holding, InventoryItem
 from contracts.envelope import Message
+from contracts.identity import VerifiedDocument
 from contracts.intake import RequestDetails
 from contracts.vocabulary import Reference, Right, Store
 
@@ -22,6 +23,9 @@ class DiscoveryCompleted(Message):
     holdings: list[Holding]
     inventory: list[InventoryItem]
     details: RequestDetails
+    document: VerifiedDocument | None = Field(
+        default=None, description="rectification only: what the verified identity document "
+        "shows (identity.verified.v1)")
 
 
 class DiscoveryFailed(Message):

@@ -2,17 +2,41 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contracts.envelope import Message
 from contracts.intake import RequestDetails
-from contracts.text import OperatorName, Reason
+from contracts.text import DocumentNumber, OperatorName, PersonName, Reason
 from contracts.times import Day
 from contracts.vocabulary import DocumentKind, Reference, Right
 
 MANUAL_REVIEW_CHECK = "manual_review"
+
+
+class IdentityFailure(StrEnum):
+    """Why an identity check failed, as a code: the customer's letter words each in French
+    (notification), staff read the check's English ``note``. Never reveals CRM data."""
+
+    DOCUMENT_NOT_ACCEPTED = "document_not_accepted"
+    DOCUMENT_EXPIRED = "document_expired"
+    DOCUMENT_NOT_RECEIVED = "document_not_received"
+    PASSPORT_MRZ_INVALID = "passport_mrz_invalid"
+    CUSTOMER_NOT_FOUND = "customer_not_found"
+    NAME_CLOSE = "name_close"
+    NAME_MISMATCH = "name_mismatch"
+    DATE_OF_BIRTH_MISMATCH = "date_of_birth_mismatch"
+    NINA_MISMATCH = "nina_mismatch"
+    MSISDN_NOT_HELD = "msisdn_not_held"
+    REGISTRATION_NUMBER_MISMATCH = "registration_number_mismatch"
+    REPRESENTATIVE_MISSING = "representative_missing"
+    REPRESENTATIVE_DOCUMENT_INVALID = "representative_document_invalid"
+    REPRESENTATIVE_NAME_MISMATCH = "representative_name_mismatch"
+    REPRESENTATIVE_NOT_ON_FILE = "representative_not_on_file"
+    MANDATE_MISSING = "mandate_missing"
+    REVIEW_NOT_CONFIRMED = "review_not_confirmed"
 
 
 class CheckResult(BaseModel):
@@ -22,7 +46,29 @@ class CheckResult(BaseModel):
     passed: bool
     inconclusive: bool = Field(default=False,
                                description="failed, but close enough that a person must decide")
-    note: str | None = Field(default=None, description="Why it failed; never reveals CRM data")
+    failure: IdentityFailure | None = Field(
+        default=None, description="why it failed (required when it failed, else absent)")
+    note: str | None = Field(default=None, description="Why it failed, for staff (English); "
+                             "never reveals CRM data")
+
+    @model_validator(mode="after")
+    def _a_failure_has_its_code(self) -> CheckResult:
+        if self.passed == (self.failure is not None):
+            raise ValueError("a failed check carries its failure code, a passed one none")
+        return self
+
+
+class VerifiedDocument(BaseModel):
+    """What the verified identity document shows: the only proof a rectification of a name,
+    a date of birth, a NINA or an RCCM number may rest on (rulebook §6)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: DocumentKind
+    number: DocumentNumber = Field(description="the NINA on a NINA card, the RCCM number on "
+                                   "an RCCM extract, else the document's own number")
+    holder_name: PersonName
+    date_of_birth: Day | None = None
 
 
 class IdentityVerified(Message):
@@ -36,6 +82,9 @@ class IdentityVerified(Message):
     document_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     checks: list[CheckResult]
     details: RequestDetails
+    document: VerifiedDocument | None = Field(
+        default=None, description="rectification only: the verified document's fields, "
+        "against which fulfilment weighs each identity correction")
 
     def checks_support_verification(self) -> bool:
         """Every check passed, or the only failures were inconclusive and a person approved."""

@@ -6,12 +6,12 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from contracts.corrections import Corrections
 from contracts.envelope import Message
 from contracts.text import (
     AddressLine,
     Base64Copy,
     ChannelReference,
-    Corrections,
     CustomerCode,
     DocumentNumber,
     Mrz,
@@ -88,7 +88,9 @@ class RequestDetails(BaseModel):
         default_factory=list, description="Categories targeted; empty means all"
     )
     corrections: Corrections = Field(
-        default_factory=dict, description="rectification: field name -> new value"
+        default_factory=Corrections,
+        description="rectification: the fields to correct and their new values; a field "
+        "the contract does not define is rejected at intake",
     )
     purposes: list[Purpose] = Field(
         default_factory=list,

@@ -72,28 +72,19 @@ Mrz = Annotated[str, StringConstraints(max_length=200, pattern=r"^[A-Za-z0-9< \r
 Sha256 = Annotated[str, StringConstraints(max_length=64, pattern=r"^[0-9a-f]{64}$")]
 AddressLine = Annotated[Line, StringConstraints(min_length=1, max_length=80)]
 
-CorrectionValue = Annotated[Line, StringConstraints(min_length=1, max_length=300)]
+MAX_CORRECTION_CHARS = 300
+CorrectionValue = Annotated[Line, StringConstraints(min_length=1,
+                                                    max_length=MAX_CORRECTION_CHARS)]
 """The new value of one rectified field; the longest column a correction lands in is 300
 (CRM ``contact_points.value``, billing ``accounts.billing_address``)."""
 
-#: Fields whose store column is shorter than a correction may be, with that column's size.
+#: Fields whose store column is shorter than a correction may be, with that column's size
+#: (``contracts.corrections.Corrections`` bounds each of them so).
 CORRECTION_MAX_LENGTHS: dict[str, int] = {
     "full_name": 200, "given_names": 120, "surname": 120, "nina": 40, "rccm": 40, "nif": 40,
     "profession": 120, "date_of_birth": 10, "place_of_birth": 120, "gender": 1,
     "nationality": 60,
 }
-
-
-def _corrections_fit(corrections: dict[str, str]) -> dict[str, str]:
-    for key, value in corrections.items():
-        limit = CORRECTION_MAX_LENGTHS.get(key)
-        if limit is not None and len(value) > limit:
-            raise ValueError(f"{key}: at most {limit} characters, {len(value)} given")
-    return corrections
-
-
-Corrections = Annotated[dict[str, CorrectionValue], AfterValidator(_corrections_fit)]
-"""rectification: field name -> new value, each value within its store column."""
 
 
 MAX_DOCUMENT_BYTES = 2_000_000

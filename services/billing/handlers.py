@@ -77,14 +77,14 @@ def rectify(command: StoreCommand, deps: Deps) -> StoreResult:
     edited: a dispute is opened with the statement and the disputed items restricted."""
     code = require_customer_code(command)
     outcomes = []
-    address = next((command.corrections[k] for k in ADDRESS_KEYS if k in command.corrections),
-                   None)
+    corrections = command.corrections.given()
+    address = next((corrections[k] for k in ADDRESS_KEYS if k in corrections), None)
     if address is not None:
         changed = deps.db.execute(update(accounts).where(accounts.c.customer_code == code)
                                   .values(billing_address=address)).rowcount
         if changed:
             outcomes.append(outcome(Category.CONTACT, Action.RECTIFY, changed))
-    if disputed(command.corrections):
+    if disputed(corrections):
         restricted = _open_dispute(command, deps, subject_scope(code))
         outcomes.append(outcome(Category.ECONOMIC_FINANCIAL, Action.RESTRICT, restricted,
                                 DISPUTED))
@@ -96,12 +96,12 @@ def _open_dispute(command: StoreCommand, deps: Deps, scope: Scope) -> int:
     items restricted. Returns the rows restricted, the disputes included."""
     owned = select(accounts.c.account_no).where(scope(accounts))
     opened = [{"account_no": account, "opened_at": deps.now(), "status": OPEN,
-               "items": items_text(command.corrections), "statement": command.statement,
+               "items": items_text(command.corrections.given()), "statement": command.statement,
                "restricted": True, "restricted_by": DISPUTED_ITEM}
               for account in deps.db.execute(owned).scalars()]
     if opened:
         deps.db.execute(insert(disputes), opened)
-    named = {ITEM_TABLES[key] for key in disputed(command.corrections, BILLING_ITEMS)}
+    named = {ITEM_TABLES[key] for key in disputed(command.corrections.given(), BILLING_ITEMS)}
     restricted = sum(mark(deps.db, table, scope(table), DISPUTED_ITEM) for table in named)
     return restricted + len(opened)
 

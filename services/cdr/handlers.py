@@ -59,7 +59,7 @@ def unrestrict(command: StoreCommand, deps: Deps) -> StoreResult:
 def rectify(command: StoreCommand, deps: Deps) -> StoreResult:
     """Usage records are facts: not edited. The disputed events are restricted while the
     dispute billing opened (with the customer's statement) is examined."""
-    if not disputed(command.corrections, TRAFFIC_ITEMS):
+    if not disputed(command.corrections.given(), TRAFFIC_ITEMS):
         return answer(command)
     restricted = restrict_rows(deps.db, SOURCES, [USAGE], holding_scope(command.holdings),
                                DISPUTED_ITEM)

@@ -1,4 +1,9 @@
-"""CRM rectification: contact data directly; identity fields only when the document says so."""
+"""CRM rectification: contact data and the identity fields the command carries.
+
+Which identity corrections may be applied is fulfilment's decision (rulebook §6: only a value
+the verified identity document shows, ``services.fulfilment.proof``); the signed command
+carries only those.
+"""
 
 from __future__ import annotations
 
@@ -9,26 +14,16 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from contracts.backoffice import StoreCommand, StoreOutcome, StoreResult
+from contracts.corrections import IDENTITY_FIELDS
 from contracts.vocabulary import Action, Category
 from services.crm.tables import contact_points, customers
 from services.runtime.deps import Deps
 from services.stores.commands import CommandRefused, answer, require_customer_code
-from services.stores.retention import UNSUPPORTED_DOCUMENT, outcome
+from services.stores.retention import outcome
 
-DOCUMENT_SUPPORTS = "_document_supports"
 CONTACT_KINDS: Mapping[str, str] = {
     "email": "email", "address": "address", "postal_address": "postal", "phone": "phone",
     "fax": "fax",
-}
-IDENTITY_FIELDS: Mapping[str, Category] = {
-    "full_name": Category.IDENTIFICATION, "given_names": Category.IDENTIFICATION,
-    "surname": Category.IDENTIFICATION, "nina": Category.IDENTIFICATION,
-    "rccm": Category.IDENTIFICATION, "nif": Category.IDENTIFICATION,
-    "profession": Category.IDENTIFICATION,
-    "date_of_birth": Category.PERSONAL_CHARACTERISTICS,
-    "place_of_birth": Category.PERSONAL_CHARACTERISTICS,
-    "gender": Category.PERSONAL_CHARACTERISTICS,
-    "nationality": Category.PERSONAL_CHARACTERISTICS,
 }
 INVALID_DATE = "date de naissance invalide (format attendu AAAA-MM-JJ)"
 
@@ -38,7 +33,7 @@ def rectify(command: StoreCommand, deps: Deps) -> StoreResult:
     current = deps.db.execute(select(customers).where(customers.c.customer_code == code)).first()
     if current is None:
         raise CommandRefused(f"no customer {code} in the CRM")
-    corrections = command.corrections
+    corrections = command.corrections.given()
     outcomes: list[StoreOutcome] = []
     contact = {key: value for key, value in corrections.items() if key in CONTACT_KINDS}
     if contact:
@@ -46,8 +41,7 @@ def rectify(command: StoreCommand, deps: Deps) -> StoreResult:
         outcomes.append(outcome(Category.CONTACT, Action.RECTIFY, len(contact)))
     identity = {key: value for key, value in corrections.items() if key in IDENTITY_FIELDS}
     if identity:
-        supported = corrections.get(DOCUMENT_SUPPORTS, "").lower() == "true"
-        outcomes += _correct_identity(deps.db, dict(current._mapping), identity, supported)
+        outcomes += _correct_identity(deps.db, dict(current._mapping), identity)
     return answer(command, outcomes=outcomes)
 
 
@@ -64,14 +58,11 @@ def _correct_contact(db: Connection, code: str, values: Mapping[str, str],
                                         recorded_at=now))
 
 
-def _correct_identity(db: Connection, current: Mapping[str, Any], values: Mapping[str, str],
-                      supported: bool) -> list[StoreOutcome]:
+def _correct_identity(db: Connection, current: Mapping[str, Any], values: Mapping[str, str]
+                      ) -> list[StoreOutcome]:
     per_category: dict[Category, int] = {}
     for key in values:
         per_category[IDENTITY_FIELDS[key]] = per_category.get(IDENTITY_FIELDS[key], 0) + 1
-    if not supported:
-        return [outcome(c, Action.REFUSE, n, UNSUPPORTED_DOCUMENT)
-                for c, n in per_category.items()]
     parsed: dict[str, Any] = dict(values)
     if "date_of_birth" in values:
         try:

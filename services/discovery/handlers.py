@@ -16,7 +16,7 @@ from sqlalchemy import Row, insert, select
 
 from contracts.backoffice import Holding, InventoryItem, StoreAction, StoreCommand, StoreResult
 from contracts.discovery import DiscoveryCompleted, DiscoveryFailed
-from contracts.identity import IdentityVerified
+from contracts.identity import IdentityVerified, VerifiedDocument
 from contracts.intake import RequestDetails
 from contracts.status import ClockTicked, RequestWithdrawn
 from contracts.vocabulary import Right, Store
@@ -37,6 +37,7 @@ def start_discovery(verified: IdentityVerified, deps: Deps) -> None:
     deps.db.execute(insert(discoveries).values(
         reference=verified.reference, right=verified.right.value,
         customer_code=verified.customer_code, details=verified.details.model_dump(mode="json"),
+        document=verified.document.model_dump(mode="json") if verified.document else None,
         awaiting=_awaiting(decision.discovery), holdings=[], inventory=[], completed=0,
         flow=flow.to_json(decision.discovery), due_at=decision.discovery.due_at(limits(deps)),
         version=1, updated_at=deps.now(),
@@ -86,6 +87,8 @@ def _apply(deps: Deps, row: Row[Any], decision: flow.Decision, **values: Any) ->
     if (state.phase is flow.Phase.COMPLETED
             and is_withdrawn(deps.db, withdrawals, row.reference)):
         state = flow.Discovery(flow.Phase.STOPPED)
+    if state.over:
+        values["document"] = None  # the document's fields go no further than fulfilment
     save_versioned(deps.db, discoveries, row, deps.now(), awaiting=_awaiting(state),
                    completed=int(state.over), flow=flow.to_json(state),
                    due_at=state.due_at(limits(deps)), **values)
@@ -98,6 +101,7 @@ def _apply(deps: Deps, row: Row[Any], decision: flow.Decision, **values: Any) ->
             inventory=[InventoryItem.model_validate(i)
                        for i in values.get("inventory", row.inventory)],
             details=RequestDetails.model_validate(row.details),
+            document=VerifiedDocument.model_validate(row.document) if row.document else None,
         ), subject=row.reference)
     elif state.phase is flow.Phase.FAILED:
         assert state.failed_store is not None

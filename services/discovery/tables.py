@@ -1,7 +1,9 @@
 """One discovery per request: which stores have answered and what they hold.
 
 ``flow``: the state of ``services.discovery.flow`` (which store is asked, how often, since
-when); ``due_at``: when the oldest unanswered question is overdue (read on clock ticks).
+when); ``due_at``: when the oldest unanswered question is overdue (read on clock ticks);
+``document``: a rectification's verified document fields, passed on to fulfilment and
+forgotten once the discovery is over.
 """
 
 from sqlalchemy import JSON, Column, Integer, String, Table
@@ -18,6 +20,7 @@ discoveries = Table(
     Column("right", String(20), nullable=False),
     Column("customer_code", String(40), nullable=False),
     Column("details", JSON, nullable=False),
+    Column("document", JSON, nullable=True),
     Column("awaiting", JSON, nullable=False),
     Column("holdings", JSON, nullable=False),
     Column("inventory", JSON, nullable=False),

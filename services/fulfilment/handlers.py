@@ -12,11 +12,12 @@ from typing import Any
 from sqlalchemy import Row, insert, select
 
 from contracts.backoffice import StoreAction, StoreCommand, StoreResult
+from contracts.corrections import Corrections
 from contracts.discovery import DiscoveryCompleted
 from contracts.fulfilment import CategoryOutcome, FulfilmentCompleted, FulfilmentFailed
 from contracts.status import ClockTicked, RequestWithdrawn
 from contracts.vocabulary import Right
-from services.fulfilment import lifting, review
+from services.fulfilment import lifting, proof, review
 from services.fulfilment import steps as saga_steps
 from services.fulfilment.policy import plan
 from services.fulfilment.tables import fulfilments, withdrawals
@@ -31,14 +32,16 @@ RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
 def start_fulfilment(discovered: DiscoveryCompleted, deps: Deps) -> None:
     if is_withdrawn(deps.db, withdrawals, discovered.reference):
         return
+    weighed = _weigh(discovered)
     steps = plan(discovered.right, discovered.inventory, discovered.details.categories,
-                 discovered.details.corrections)
+                 weighed.applied.given())
     if steps and discovered.right is not Right.ACCESS:
-        saga_steps.begin(discovered, steps, deps)
+        saga_steps.begin(discovered, steps, weighed, deps)
         return
+    refused = [o.model_dump(mode="json") for o in weighed.refused]
     deps.db.execute(insert(fulfilments).values(
         reference=discovered.reference, right=discovered.right.value,
-        awaiting=[step.store.value for step in steps], outcomes=[], export_refs=[],
+        awaiting=[step.store.value for step in steps], outcomes=refused, export_refs=[],
         state=RUNNING if steps else COMPLETED, version=1, updated_at=deps.now(),
     ))
     for step in steps:
@@ -46,10 +49,18 @@ def start_fulfilment(discovered: DiscoveryCompleted, deps: Deps) -> None:
             command_id=f"{discovered.reference}:{step.action.value}:{step.store.value}",
             reference=discovered.reference, store=step.store, action=step.action,
             customer_code=discovered.customer_code, holdings=discovered.holdings,
-            categories=list(step.categories), corrections=discovered.details.corrections,
+            categories=list(step.categories),
         ), subject=discovered.reference)
     if not steps:
-        _complete(deps, discovered.reference, discovered.right, [], [])
+        _complete(deps, discovered.reference, discovered.right, refused, [])
+
+
+def _weigh(discovered: DiscoveryCompleted) -> proof.Weighed:
+    """A rectification's corrections against the verified document; no other right
+    corrects anything."""
+    if discovered.right is not Right.RECTIFICATION:
+        return proof.Weighed(Corrections(), ())
+    return proof.weigh(discovered.details.corrections, discovered.document)
 
 
 def record_outcome(result: StoreResult, deps: Deps) -> None:

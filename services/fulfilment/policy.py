@@ -40,7 +40,10 @@ class StoreStep:
 
 def plan(right: Right, inventory: list[InventoryItem], requested: list[Category],
          corrections: Mapping[str, str] | None = None) -> list[StoreStep]:
-    """One step per store that holds data in the requested categories (all, if none named)."""
+    """One step per store that holds data in the requested categories (all, if none named);
+    none for a rectification with nothing left to correct (every correction refused)."""
+    if right is Right.RECTIFICATION and not corrections:
+        return []
     wanted = set(requested) or set(Category)
     traffic_disputed = bool(disputed(corrections or {}, TRAFFIC_ITEMS))
     steps = []

@@ -17,6 +17,7 @@ from contracts.fulfilment import CategoryOutcome, FulfilmentCompleted, Fulfilmen
 from contracts.vocabulary import Right, Store
 from services.fulfilment import lifting, saga
 from services.fulfilment.policy import StoreStep
+from services.fulfilment.proof import Weighed
 from services.fulfilment.tables import fulfilments, withdrawals
 from services.runtime.deps import Deps
 from services.runtime.saga_state import save_versioned
@@ -30,13 +31,17 @@ def limits(deps: Deps) -> saga.Limits:
                        deps.settings.store_attempts)
 
 
-def begin(discovered: DiscoveryCompleted, steps: list[StoreStep], deps: Deps) -> None:
-    """Record the saga and send ``prepare`` to every store of the plan."""
+def begin(discovered: DiscoveryCompleted, steps: list[StoreStep], weighed: Weighed,
+          deps: Deps) -> None:
+    """Record the saga and send ``prepare`` to every store of the plan; the corrections the
+    stores get are those ``proof`` let through, the refusals are outcomes from the start."""
     decision = saga.start(tuple(step.store for step in steps), deps.now())
+    refused = [o.model_dump(mode="json") for o in weighed.refused]
     command = {
         "customer_code": discovered.customer_code,
         "holdings": [h.model_dump(mode="json") for h in discovered.holdings],
-        "corrections": discovered.details.corrections,
+        "corrections": weighed.applied.model_dump(mode="json"),
+        "refused": refused,
         "purposes": [p.value for p in discovered.details.purposes],
         "statement": discovered.details.statement,
         "steps": {step.store.value: {"change": step.action.value,
@@ -45,7 +50,7 @@ def begin(discovered: DiscoveryCompleted, steps: list[StoreStep], deps: Deps) ->
     }
     deps.db.execute(insert(fulfilments).values(
         reference=discovered.reference, right=discovered.right.value, awaiting=[],
-        outcomes=[], export_refs=[], state=decision.saga.phase.value,
+        outcomes=refused, export_refs=[], state=decision.saga.phase.value,
         saga=saga.to_json(decision.saga), command=command,
         due_at=decision.saga.due_at(limits(deps)), version=1, updated_at=deps.now()))
     row = _load(deps, discovered.reference)
@@ -81,7 +86,7 @@ def retry(row: Row[Any], deps: Deps) -> int | None:
     decision = saga.restart(saga.from_json(row.saga), deps.now())
     if decision is None:
         return None
-    _apply(deps, row, decision, outcomes=[])
+    _apply(deps, row, decision, outcomes=row.command.get("refused", []))
     return decision.saga.run
 
 

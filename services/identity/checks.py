@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from contracts.backoffice import IdentityRecord
 from contracts.identity import CheckResult
+from contracts.identity import IdentityFailure as F
 from contracts.intake import DocumentSummary, RepresentativeSummary, SubjectClaim
 from contracts.vocabulary import DocumentKind
 from services.identity.mrz import parse_td3
@@ -26,6 +27,7 @@ from services.identity.representation import (
     entity_checks,
     representative_checks,
 )
+from services.identity.results import check
 
 
 class Decision(StrEnum):
@@ -44,19 +46,17 @@ def run_checks(
     entity = record is not None and record.legal_entity
     accepted = ENTITY_DOCUMENTS if entity else PERSON_DOCUMENTS
     results = [
-        _check("document_accepted", document.kind in accepted,
-               "this kind of document is not accepted for this customer"),
-        _check("document_valid_on_receipt",
-               document.expires_on is not None and document.expires_on >= received_on,
-               "the document had expired, or has no expiry date, on the day of receipt"),
+        check("document_accepted", document.kind in accepted, F.DOCUMENT_NOT_ACCEPTED),
+        check("document_valid_on_receipt",
+              document.expires_on is not None and document.expires_on >= received_on,
+              F.DOCUMENT_EXPIRED),
     ]
     if document.mrz:
         results.append(_mrz_check(document))
     if representative is not None:
         results += representative_checks(representative, record, received_on)
     if record is None:
-        return [*results, _check("customer_found", False,
-                                 "no customer matches the details given")]
+        return [*results, check("customer_found", False, F.CUSTOMER_NOT_FOUND)]
     results += [_name_check(claim, document, record), *_record_checks(claim, document, record)]
     if entity:
         results += entity_checks(document, record, representative)
@@ -81,23 +81,20 @@ def _name_check(claim: SubjectClaim, document: DocumentSummary,
                            note="the name mixes letters of different scripts")
     distance = max(name_distance(name, record.full_name) for name in names)
     if distance <= MATCH_TOLERANCE:
-        return _check("holder_name", True, "")
-    if distance <= REVIEW_TOLERANCE:
-        return CheckResult(check="holder_name", passed=False, inconclusive=True,
-                           note="the name is close to, but not the same as, our records")
-    return _check("holder_name", False, "the name on the document does not match our records")
+        return check("holder_name", True, F.NAME_MISMATCH)
+    close = distance <= REVIEW_TOLERANCE
+    return check("holder_name", False, F.NAME_CLOSE if close else F.NAME_MISMATCH,
+                 inconclusive=close)
 
 
 def _record_checks(claim: SubjectClaim, document: DocumentSummary,
                    record: IdentityRecord) -> list[CheckResult]:
     birth = document.date_of_birth or claim.date_of_birth
     return [
-        _check("date_of_birth", record.date_of_birth is None or birth == record.date_of_birth,
-               "the date of birth does not match our records"),
-        _check("nina", _nina_agrees(claim, document, record),
-               "the NINA does not match our records"),
-        _check("msisdn_held_on_receipt", record.msisdn_held_on_receipt,
-               "the number given did not belong to this customer on the day of receipt"),
+        check("date_of_birth", record.date_of_birth is None or birth == record.date_of_birth,
+              F.DATE_OF_BIRTH_MISMATCH),
+        check("nina", _nina_agrees(claim, document, record), F.NINA_MISMATCH),
+        check("msisdn_held_on_receipt", record.msisdn_held_on_receipt, F.MSISDN_NOT_HELD),
     ]
 
 
@@ -122,9 +119,4 @@ def _mrz_check(document: DocumentSummary) -> CheckResult:
         and mrz.number == document.number.replace(" ", "").upper()
         and (document.expires_on is None or mrz.expiry_date() == document.expires_on)
     )
-    return _check("passport_mrz", agrees, "the passport's machine-readable zone is invalid or "
-                  "disagrees with the document")
-
-
-def _check(name: str, passed: bool, note: str) -> CheckResult:
-    return CheckResult(check=name, passed=passed, note=None if passed else note)
+    return check("passport_mrz", agrees, F.PASSPORT_MRZ_INVALID)

@@ -10,14 +10,14 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from contracts.identity import CheckResult, DocumentReminderDue
+from contracts.identity import DocumentReminderDue, IdentityFailure
 from contracts.status import ClockTicked
 from services.identity.handlers import DOCUMENT_REQUESTED, conclude, record
+from services.identity.results import check
 from services.identity.tables import verifications
 from services.runtime.deps import Deps
 
-NOT_RECEIVED = CheckResult(check="document_received", passed=False,
-                           note="no valid identity document was received in time")
+NOT_RECEIVED = check("document_received", False, IdentityFailure.DOCUMENT_NOT_RECEIVED)
 
 
 def close_on(due_on: date, days_before_due: int) -> date:

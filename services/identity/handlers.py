@@ -18,6 +18,7 @@ from contracts.identity import (
     IdentityRejected,
     IdentityVerified,
     ReviewRequested,
+    VerifiedDocument,
 )
 from contracts.intake import (
     DocumentRegistered,
@@ -27,7 +28,7 @@ from contracts.intake import (
     RequestRegistered,
     SubjectClaim,
 )
-from contracts.vocabulary import Store
+from contracts.vocabulary import Right, Store
 from services.identity.checks import Decision, decide, run_checks
 from services.identity.tables import verifications
 from services.runtime.deps import Deps
@@ -98,8 +99,20 @@ def conclude(deps: Deps, row: Row[Any], checks: list[CheckResult],
     deps.publish(IdentityVerified(
         reference=row.reference, right=row.right, customer_code=customer_code,
         document_kind=row.document_kind, document_sha256=row.document_sha256, checks=checks,
-        details=RequestDetails.model_validate(row.details),
+        details=RequestDetails.model_validate(row.details), document=_proof(row),
     ), subject=row.reference)
+
+
+def _proof(row: Row[Any]) -> VerifiedDocument | None:
+    """What the verified document shows, for a rectification only: fulfilment weighs the
+    identity corrections against it. Other rights never carry the document's fields."""
+    summary = (row.pending_claim or {}).get("document")
+    if Right(row.right) is not Right.RECTIFICATION or summary is None:
+        return None
+    document = DocumentSummary.model_validate(summary)
+    return VerifiedDocument(kind=document.kind, number=document.number,
+                            holder_name=document.holder_name,
+                            date_of_birth=document.date_of_birth)
 
 
 def _ask_crm(deps: Deps, row: Row[Any], document: DocumentSummary) -> None:

@@ -10,9 +10,11 @@ from datetime import date
 
 from contracts.backoffice import IdentityRecord
 from contracts.identity import CheckResult
+from contracts.identity import IdentityFailure as F
 from contracts.intake import DocumentSummary, RepresentativeSummary
 from contracts.vocabulary import DocumentKind
 from services.identity.names import MATCH_TOLERANCE, name_distance
+from services.identity.results import check
 
 PERSON_DOCUMENTS = frozenset({DocumentKind.NINA_CARD, DocumentKind.PASSPORT,
                               DocumentKind.CONSULAR_CARD})
@@ -25,10 +27,8 @@ def entity_checks(document: DocumentSummary, record: IdentityRecord,
     registered = {n.replace(" ", "").upper() for n in (record.rccm, record.nif) if n}
     given = document.number.replace(" ", "").upper()
     return [
-        _check("registration_number", given in registered,
-               "the RCCM or NIF number does not match our records"),
-        _check("representative_present", representative is not None,
-               "a company's request must be made by its representative, with a mandate"),
+        check("registration_number", given in registered, F.REGISTRATION_NUMBER_MISMATCH),
+        check("representative_present", representative is not None, F.REPRESENTATIVE_MISSING),
     ]
 
 
@@ -36,17 +36,17 @@ def representative_checks(representative: RepresentativeSummary, record: Identit
                           received_on: date) -> list[CheckResult]:
     document = representative.identity_document
     checks = [
-        _check("representative_document",
-               document is not None and document.kind in REPRESENTATIVE_DOCUMENTS
-               and document.expires_on is not None and document.expires_on >= received_on,
-               "the representative's identity document is missing, not accepted or expired"),
-        _check("representative_name",
-               document is not None and name_distance(document.holder_name,
-                                                      representative.full_name)
-               <= MATCH_TOLERANCE,
-               "the representative's name does not match their document"),
-        _check("mandate_provided", representative.mandate_sha256 is not None,
-               "the mandate is missing or unreadable"),
+        check("representative_document",
+              document is not None and document.kind in REPRESENTATIVE_DOCUMENTS
+              and document.expires_on is not None and document.expires_on >= received_on,
+              F.REPRESENTATIVE_DOCUMENT_INVALID),
+        check("representative_name",
+              document is not None and name_distance(document.holder_name,
+                                                     representative.full_name)
+              <= MATCH_TOLERANCE,
+              F.REPRESENTATIVE_NAME_MISMATCH),
+        check("mandate_provided", representative.mandate_sha256 is not None,
+              F.MANDATE_MISSING),
     ]
     if record is not None and record.legal_entity:
         checks.append(_known_representative(representative, record))
@@ -56,13 +56,7 @@ def representative_checks(representative: RepresentativeSummary, record: Identit
 def _known_representative(representative: RepresentativeSummary,
                           record: IdentityRecord) -> CheckResult:
     known = record.representative
-    if known is not None and name_distance(representative.full_name, known.full_name) \
-            <= MATCH_TOLERANCE:
-        return _check("representative_on_file", True, "")
-    return CheckResult(check="representative_on_file", passed=False, inconclusive=True,
-                       note="the person acting is not the representative on file: "
-                            "a back-office operator must check the mandate")
-
-
-def _check(name: str, passed: bool, note: str) -> CheckResult:
-    return CheckResult(check=name, passed=passed, note=None if passed else note)
+    on_file = known is not None and name_distance(representative.full_name,
+                                                  known.full_name) <= MATCH_TOLERANCE
+    return check("representative_on_file", on_file, F.REPRESENTATIVE_NOT_ON_FILE,
+                 inconclusive=True)

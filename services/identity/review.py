@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from contracts.identity import MANUAL_REVIEW_CHECK, CheckResult, ReviewDecided
+from contracts.identity import MANUAL_REVIEW_CHECK, CheckResult, IdentityFailure, ReviewDecided
 from contracts.status import RequestWithdrawn
 from services.identity.checks import Decision
 from services.identity.handlers import AWAITING_CRM, DOCUMENT_REQUESTED, conclude, load, record
+from services.identity.results import check
 from services.runtime.deps import Deps
 
 UNDECIDED = {AWAITING_CRM, DOCUMENT_REQUESTED, Decision.MANUAL_REVIEW.value}
@@ -16,9 +17,7 @@ def apply_review(decided: ReviewDecided, deps: Deps) -> None:
     if row.outcome != Decision.MANUAL_REVIEW.value:
         return
     checks = [CheckResult.model_validate(c) for c in row.checks or []]
-    review = CheckResult(check=MANUAL_REVIEW_CHECK, passed=decided.approved,
-                         note=None if decided.approved else
-                         "a back-office review did not confirm the identity")
+    review = check(MANUAL_REVIEW_CHECK, decided.approved, IdentityFailure.REVIEW_NOT_CONFIRMED)
     conclude(deps, row, [*checks, review], row.customer_code if decided.approved else None)
 
 

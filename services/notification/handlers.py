@@ -54,9 +54,10 @@ def remind_document(event: DocumentReminderDue, deps: Deps) -> None:
 
 
 def identity_not_verified(event: IdentityRejected, deps: Deps) -> None:
-    failed = [c.note for c in event.checks if not c.passed and c.note]
+    """The failed checks in French, each from its failure code (the staff's English notes
+    stay out of the letter)."""
     _send(deps, _recipient(deps, event.reference), K.IDENTITY_NOT_VERIFIED,
-          {"failed_checks": failed}, letter=True)
+          {"failed_checks": wording.failed_checks(event.checks)}, letter=True)
 
 
 def answer(event: FulfilmentCompleted, deps: Deps) -> None:

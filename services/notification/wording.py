@@ -1,6 +1,11 @@
 """French words for contract values, as the customer reads them."""
 
+from collections.abc import Iterable
+
+from contracts.identity import CheckResult, IdentityFailure
 from contracts.vocabulary import Action, Category, Right, Store
+
+F = IdentityFailure
 
 REQUESTS = {
     Right.ACCESS: "demande d'accès",
@@ -44,3 +49,38 @@ ACTIONS = {
 }
 
 STORES = {Store.CRM: "fichier clients", Store.BILLING: "facturation", Store.CDR: "trafic"}
+
+IDENTITY_FAILURES = {
+    F.DOCUMENT_NOT_ACCEPTED: "ce type de pièce d'identité n'est pas accepté pour ce client",
+    F.DOCUMENT_EXPIRED: "la pièce d'identité était expirée, ou sans date d'expiration, le jour "
+                        "de la réception de votre demande",
+    F.DOCUMENT_NOT_RECEIVED: "aucune pièce d'identité valide ne nous est parvenue dans le délai",
+    F.PASSPORT_MRZ_INVALID: "la bande de lecture automatique (MRZ) du passeport est invalide ou "
+                            "ne correspond pas aux mentions de la pièce",
+    F.CUSTOMER_NOT_FOUND: "aucun client ne correspond aux informations fournies",
+    F.NAME_CLOSE: "le nom indiqué est proche de celui de nos fichiers, sans lui être identique",
+    F.NAME_MISMATCH: "le nom figurant sur la pièce ne correspond pas à nos fichiers",
+    F.DATE_OF_BIRTH_MISMATCH: "la date de naissance ne correspond pas à nos fichiers",
+    F.NINA_MISMATCH: "le NINA ne correspond pas à nos fichiers",
+    F.MSISDN_NOT_HELD: "le numéro indiqué n'était pas celui de ce client le jour de la "
+                       "réception de votre demande",
+    F.REGISTRATION_NUMBER_MISMATCH: "le numéro RCCM ou NIF ne correspond pas à nos fichiers",
+    F.REPRESENTATIVE_MISSING: "la demande d'une entreprise doit être présentée par son "
+                              "représentant, muni d'un mandat",
+    F.REPRESENTATIVE_DOCUMENT_INVALID: "la pièce d'identité du représentant manque, n'est pas "
+                                       "acceptée ou était expirée",
+    F.REPRESENTATIVE_NAME_MISMATCH: "le nom du représentant ne correspond pas à sa pièce "
+                                    "d'identité",
+    F.REPRESENTATIVE_NOT_ON_FILE: "la personne qui agit n'est pas le représentant de "
+                                  "l'entreprise connu de nos services",
+    F.MANDATE_MISSING: "le mandat manque ou est illisible",
+    F.REVIEW_NOT_CONFIRMED: "l'examen de votre dossier par nos services n'a pas permis de "
+                            "confirmer votre identité",
+}
+"""Why an identity check failed, as the customer's letter says it (never what we hold)."""
+
+
+def failed_checks(checks: Iterable[CheckResult]) -> list[str]:
+    """The failed checks as the customer reads them, each wording once, in check order."""
+    return list(dict.fromkeys(IDENTITY_FAILURES[c.failure] for c in checks
+                              if not c.passed and c.failure is not None))

@@ -21,8 +21,8 @@ LITIGATION = "conservées jusqu'à la clôture du litige en cours"
 STOLEN_DEVICE = "IMEI conservé tant que le blocage du terminal déclaré volé est actif"
 LEGAL_OBLIGATION = "conservées au titre d'une obligation légale"
 SUPPRESSION_LIST = "seul le refus de prospection est conservé (liste d'opposition)"
-UNSUPPORTED_DOCUMENT = ("la nouvelle valeur doit être justifiée par la pièce d'identité "
-                        "vérifiée")
+UNSUPPORTED_DOCUMENT = ("la nouvelle valeur ne figure pas sur la pièce d'identité vérifiée ; "
+                        "ces données ne sont modifiées que sur justificatif")
 
 
 @dataclass(frozen=True)

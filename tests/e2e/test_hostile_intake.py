@@ -127,7 +127,10 @@ HOSTILE: dict[str, tuple[bytes, str | None, str, str]] = {
                      CONTENT_TYPE, "data.details.corrections.address", "at most 300"),
     "long-name-correction": (_hostile("long-name-correction", _set(
         "data.details.corrections", {"full_name": "Awa " * 60})),
-        CONTENT_TYPE, "data.details.corrections", "full_name: at most 200"),
+        CONTENT_TYPE, "data.details.corrections.full_name", "at most 200 characters"),
+    "correction-outside-the-contract": (_hostile("correction-outside-the-contract", _set(
+        "data.details.corrections", {"surname": "Koné", "_document_supports": "true"})),
+        CONTENT_TYPE, "data.details.corrections._document_supports", "not permitted"),
 }
 
 

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import base64
+import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from contracts.identity import ReviewDecided
+from contracts.identity import IdentityFailure, ReviewDecided
 from contracts.intake import DocumentSubmitted
 from contracts.vocabulary import Channel, Right
 from services.identity.tables import verifications
+from services.notification import wording
+from services.notification.tables import outbound_messages
 from services.workers import ALL
 from tests.e2e.conftest import HarnessFactory
-from tests.support.harness import App, publish, states, submit
+from tests.support.harness import App, publish, request_rows, states, submit
 from tests.support.intakes import intake, nina_card
 from tests.support.subjects import SUBJECTS, company_request, request_for, seeded
 
@@ -159,3 +163,49 @@ def test_a_passport_is_checked_by_its_machine_readable_zone(
         harness.wait_until(lambda app: states(app) == {"call-passport": final})
         failed = failed_checks(harness.app)
     assert failed == (["passport_mrz"] if tamper else [])
+
+
+def test_a_rejection_letter_states_the_failed_checks_in_french(start: HarnessFactory) -> None:
+    """Rulebook §3.3, §8: the customer is told which check failed, in French; the staff's
+    English notes stay in the identity worker's record."""
+    expiring, impostor = SUBJECTS["CM-100003"], SUBJECTS["CM-100001"]
+    assert impostor.date_of_birth is not None
+    expired = nina_card(expiring.full_name, expiring.nina or "", expiring.date_of_birth,
+                        expires=date(2026, 10, 31))
+    wrong_birth = nina_card(impostor.full_name, impostor.nina or "",
+                            impostor.date_of_birth.replace(year=1960))
+    with start(ALL) as harness:
+        seeded(harness)
+        submit(harness, request_for("CM-100003", Right.ERASURE, "call-expired", document=expired))
+        submit(harness, request_for("CM-100001", Right.ACCESS, "call-born", document=wrong_birth))
+        harness.wait_until(lambda app: states(app) == {"call-expired": "closed",
+                                                       "call-born": "closed"})
+        letters = {channel_reference(harness.app, ref): body
+                   for ref, body in rejection_letters(harness.app).items()}
+        notes = {c["note"] for r in verifications_of(harness.app) for c in r.checks
+                 if c["note"]}
+    expected = {"call-expired": IdentityFailure.DOCUMENT_EXPIRED,
+                "call-born": IdentityFailure.DATE_OF_BIRTH_MISMATCH}
+    assert set(letters) == set(expected)
+    assert notes, "staff still read why, in English"
+    for channel, body in letters.items():
+        assert f"  - {wording.IDENTITY_FAILURES[expected[channel]]}" in body, body
+        assert not any(note in body for note in notes), body
+        assert not re.search(r"\b(the|does not|our records|had expired)\b", body), body
+
+
+def verifications_of(app: App) -> list[Any]:
+    with app.engine("identity").connect() as conn:
+        return list(conn.execute(select(verifications)))
+
+
+def rejection_letters(app: App) -> dict[str, str]:
+    with app.engine("notification").connect() as conn:
+        rows = conn.execute(select(outbound_messages).where(
+            outbound_messages.c.kind == "identity_not_verified",
+            outbound_messages.c.medium == "letter"))
+        return {r.reference: r.body for r in rows}
+
+
+def channel_reference(app: App, reference: str) -> str:
+    return next(r["channel_reference"] for r in request_rows(app) if r["reference"] == reference)

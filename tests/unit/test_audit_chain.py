@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from sqlalchemy import delete, select, update
 
 from contracts.envelope import CloudEvent
-from contracts.identity import CheckResult, IdentityRejected
+from contracts.identity import CheckResult, IdentityFailure, IdentityRejected
 from contracts.intake import RequestDetails, RequestRegistered, SubjectClaim
 from contracts.status import StatusChanged
 from contracts.vocabulary import Channel, RequestState, Right
@@ -118,7 +118,8 @@ def test_the_worker_chains_entries_once_each_without_personal_data(settings: Set
         reason="identity checks failed: holder_name", changed_at=T0), source="urn:dsr/intake"))
     deliver(processor, CloudEvent.wrap(IdentityRejected(
         reference=REFERENCE, right=Right.ERASURE,
-        checks=[CheckResult(check="holder_name", passed=False, note="Coulibaly ≠ Traoré"),
+        checks=[CheckResult(check="holder_name", passed=False, note="Coulibaly ≠ Traoré",
+                                failure=IdentityFailure.NAME_MISMATCH),
                 CheckResult(check="document_type", passed=True)]),
         source="urn:dsr/identity"))
     count, broken = check_chain(processor.engine)

@@ -11,13 +11,14 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from contracts.backoffice import StoreCommand
+from contracts.corrections import Corrections
 from contracts.envelope import CloudEvent, Message
 from contracts.fulfilment import FulfilmentReviewDecided
 from contracts.identity import ReviewDecided
 from contracts.intake import DocumentSubmitted, RequestSubmitted, WithdrawalSubmitted
 from contracts.restriction import RestrictionLiftRequested
 from contracts.status import StatusQuery
-from contracts.text import CORRECTION_MAX_LENGTHS, Corrections, CorrectionValue, Line, Paragraph
+from contracts.text import CORRECTION_MAX_LENGTHS, CorrectionValue, Line, Paragraph
 from contracts.times import Day, ReceiptTime, Time, receipt_context
 from services.billing.tables import accounts
 from services.crm.tables import contact_points, customers
@@ -85,10 +86,24 @@ def test_a_correction_longer_than_its_column_is_refused_with_its_name() -> None:
     with pytest.raises(ValidationError) as long_address:
         corrections.validate_python({"address": "a" * 384})
     assert long_address.value.errors()[0]["loc"] == ("address",)
-    with pytest.raises(ValidationError, match="gender: at most 1 characters"):
+    with pytest.raises(ValidationError, match="at most 1 characters, 2 given") as long_gender:
         corrections.validate_python({"gender": "FF"})
+    assert long_gender.value.errors()[0]["loc"] == ("gender",)
     with pytest.raises(ValidationError, match="control characters"):
         corrections.validate_python({"email": "a@b.ml\x00"})
+
+
+def test_a_correction_key_the_contract_does_not_define_is_refused_with_its_name() -> None:
+    with pytest.raises(ValidationError) as unknown:
+        Corrections.model_validate({"surname": "Keyta", "_document_supports": "true"})
+    assert [(e["loc"], e["type"]) for e in unknown.value.errors()] == [
+        (("_document_supports",), "extra_forbidden")]
+
+
+def test_corrections_travel_as_the_fields_given() -> None:
+    corrections = Corrections(email="a@example.ml", surname="Keyta")
+    assert corrections.model_dump(mode="json") == {"email": "a@example.ml", "surname": "Keyta"}
+    assert Corrections.model_validate_json(corrections.model_dump_json()) == corrections
 
 
 @pytest.mark.parametrize("value", [0, 1_700_000_000, 1.5, "1700000000", "2026-11-02T09:30:00",

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from alembic import command
+from sqlalchemy import create_engine, insert, inspect, select, text
 
+from contracts.identity import CheckResult, IdentityFailure
+from services.identity.tables import verifications
 from services.migrations import (
     SERVICES,
     MigrationError,
+    alembic_config,
     differences,
     metadata_of,
     migration_engine,
@@ -84,3 +89,29 @@ def test_postgres_migrations_match_the_models(service: str, postgres_url: str,
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+def test_a_check_recorded_before_failure_codes_is_given_its_code(tmp_path: Path) -> None:
+    """A manual review waiting across the upgrade reads its checks back: each failed one has
+    the code its check fails with (identity_0003)."""
+    settings = Settings(data_dir=tmp_path, database_url=None)
+    legacy = [{"check": "holder_name", "passed": False, "inconclusive": True,
+               "note": "the name is close to, but not the same as, our records"},
+              {"check": "representative_on_file", "passed": False, "inconclusive": True},
+              {"check": "document_accepted", "passed": True, "note": None}]
+    engine = migration_engine("identity", settings)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config("identity", conn), "identity_0002")
+            conn.execute(insert(verifications).values(
+                reference="DSR-2026-000001", right="access", received_at=datetime.now(UTC),
+                due_on=date(2026, 12, 2), outcome="manual_review", checks=legacy, details={},
+                updated_at=datetime.now(UTC)))
+        upgrade("identity", settings)
+        with engine.connect() as conn:
+            stored = conn.execute(select(verifications.c.checks)).scalar_one()
+    finally:
+        engine.dispose()
+    checks = [CheckResult.model_validate(c) for c in stored]
+    assert [c.failure for c in checks] == [IdentityFailure.NAME_CLOSE,
+                                           IdentityFailure.REPRESENTATIVE_NOT_ON_FILE, None]

@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import Table, func, select
 
+from contracts.backoffice import StoreAction, StoreCommand
+from contracts.vocabulary import Store
 from services.crm.tables import (
     SUBJECT_TABLES,
     contact_points,
@@ -128,19 +131,25 @@ def test_opt_out_stops_every_marketing_preference(stores: Stores) -> None:
                  marketing_preferences.c.opted_in.is_(True)) == 0
 
 
-def test_contact_is_rectified_but_names_need_the_document(stores: Stores) -> None:
-    unsupported = stores.send("crm", "rectify", customer_code="CM-100003",
-                              corrections={"email": "f.coulibaly@example.ml",
-                                           "surname": "Koulibaly"})
-    assert outcomes_by(unsupported)[("contact", "rectify")]["records"] == 1
-    assert outcomes_by(unsupported)[("identification", "refuse")]["reason"]
-    assert customer(stores, "CM-100003").surname == "Coulibaly"
-    stores.send("crm", "rectify", customer_code="CM-100003",
-                corrections={"surname": "Koulibaly", "_document_supports": "true"})
+def test_the_crm_applies_the_corrections_fulfilment_let_through(stores: Stores) -> None:
+    """Which identity value the document supports is fulfilment's decision
+    (``services.fulfilment.proof``): the CRM applies what the signed command carries."""
+    result = stores.send("crm", "rectify", customer_code="CM-100003",
+                         corrections={"email": "f.coulibaly@example.ml",
+                                      "surname": "Koulibaly"})
+    assert outcomes_by(result)[("contact", "rectify")]["records"] == 1
+    assert outcomes_by(result)[("identification", "rectify")]["records"] == 1
     row = customer(stores, "CM-100003")
     assert row.surname == "Koulibaly" and row.full_name == "Fatoumata Koulibaly"
     assert count(stores, contact_points, "CM-100003",
                  contact_points.c.value == "f.coulibaly@example.ml") == 1
+
+
+def test_a_correction_key_outside_the_contract_never_reaches_the_crm() -> None:
+    with pytest.raises(ValidationError, match="_document_supports"):
+        StoreCommand(command_id="c-1", reference="DSR-2026-000001", store=Store.CRM,
+                     action=StoreAction.RECTIFY, customer_code="CM-100003",
+                     corrections={"surname": "Koulibaly", "_document_supports": "true"})
 
 
 def test_the_same_command_id_acts_once(stores: Stores) -> None:
