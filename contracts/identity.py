@@ -27,6 +27,7 @@ class IdentityFailure(StrEnum):
     CUSTOMER_NOT_FOUND = "customer_not_found"
     NAME_CLOSE = "name_close"
     NAME_MISMATCH = "name_mismatch"
+    NAME_MIXES_SCRIPTS = "name_mixes_scripts"
     DATE_OF_BIRTH_MISMATCH = "date_of_birth_mismatch"
     NINA_MISMATCH = "nina_mismatch"
     MSISDN_NOT_HELD = "msisdn_not_held"

@@ -77,8 +77,7 @@ def _name_check(claim: SubjectClaim, document: DocumentSummary,
     names = [claim.full_name] if record.legal_entity else [claim.full_name, document.holder_name]
     if any(mixes_scripts(name) for name in names):
         # look-alike letters would pass as typos: a person compares the document instead
-        return CheckResult(check="holder_name", passed=False, inconclusive=True,
-                           note="the name mixes letters of different scripts")
+        return check("holder_name", False, F.NAME_MIXES_SCRIPTS, inconclusive=True)
     distance = max(name_distance(name, record.full_name) for name in names)
     if distance <= MATCH_TOLERANCE:
         return check("holder_name", True, F.NAME_MISMATCH)

@@ -19,6 +19,8 @@ NOTES: dict[IdentityFailure, str] = {
     F.CUSTOMER_NOT_FOUND: "no customer matches the details given",
     F.NAME_CLOSE: "the name is close to, but not the same as, our records",
     F.NAME_MISMATCH: "the name on the document does not match our records",
+    F.NAME_MIXES_SCRIPTS: "the name mixes letters of different scripts (look-alike letters): "
+                          "a person compares it with the document",
     F.DATE_OF_BIRTH_MISMATCH: "the date of birth does not match our records",
     F.NINA_MISMATCH: "the NINA does not match our records",
     F.MSISDN_NOT_HELD: "the number given did not belong to this customer on the day of receipt",

@@ -60,6 +60,8 @@ IDENTITY_FAILURES = {
     F.CUSTOMER_NOT_FOUND: "aucun client ne correspond aux informations fournies",
     F.NAME_CLOSE: "le nom indiqué est proche de celui de nos fichiers, sans lui être identique",
     F.NAME_MISMATCH: "le nom figurant sur la pièce ne correspond pas à nos fichiers",
+    F.NAME_MIXES_SCRIPTS: "le nom indiqué mêle des lettres de plusieurs alphabets ; un agent "
+                          "doit le comparer à la pièce d'identité",
     F.DATE_OF_BIRTH_MISMATCH: "la date de naissance ne correspond pas à nos fichiers",
     F.NINA_MISMATCH: "le NINA ne correspond pas à nos fichiers",
     F.MSISDN_NOT_HELD: "le numéro indiqué n'était pas celui de ce client le jour de la "
