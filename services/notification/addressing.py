@@ -7,6 +7,10 @@ request; ``courrier:<reference>`` is the simulated post's handle for it), and fo
 channel it is produced and recorded but held for the call centre (``7400:<reference>``),
 whose agent reads it to the caller. Letters after verification keep the request's postal
 handle, as they always have.
+
+An SMS goes to the number given, unless discovery found that number was no longer the
+subject's on the receipt date (a former customer's, recycled to someone else perhaps): then
+it is held for the call centre too, and nothing about the request reaches that number again.
 """
 
 from __future__ import annotations
@@ -27,3 +31,8 @@ def letter_address(channel: str, reference: str, kind: NotificationKind) -> str:
     if kind in BEFORE_VERIFICATION and channel != Channel.POSTAL.value:
         return f"{HELD_FOR_CALL_CENTRE}:{reference}"
     return f"{POSTAL}:{reference}"
+
+
+def sms_address(msisdn: str, reference: str, number_held: bool | None) -> str:
+    """The recipient of an SMS; ``number_held`` is unknown (None) until discovery."""
+    return f"{HELD_FOR_CALL_CENTRE}:{reference}" if number_held is False else msisdn

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, insert, select
+from sqlalchemy import Row, insert, select, update
 
+from contracts.discovery import DiscoveryCompleted
 from contracts.fulfilment import FulfilmentClosed, FulfilmentCompleted
 from contracts.identity import DocumentReminderDue, DocumentRequested, IdentityRejected
 from contracts.intake import RequestRegistered
@@ -15,7 +16,7 @@ from contracts.status import RequestWithdrawn
 from contracts.vocabulary import Action, Category, Channel, Right, Store
 from services.access_package.pdf import letter_pdf
 from services.notification import expiry, notices, packages, wording
-from services.notification.addressing import letter_address
+from services.notification.addressing import letter_address, sms_address
 from services.notification.rendering import render
 from services.notification.sms import sms_parts
 from services.notification.tables import outbound_messages, recipients, withdrawals
@@ -34,6 +35,16 @@ def acknowledge(registered: RequestRegistered, deps: Deps) -> None:
         received_at=registered.received_at, due_on=registered.due_on,
     ))
     _send(deps, _recipient(deps, registered.reference), K.ACKNOWLEDGEMENT, {})
+
+
+def note_holdings(discovered: DiscoveryCompleted, deps: Deps) -> None:
+    """Whether the number given was the subject's on the receipt date (rulebook §4)."""
+    recipient = _recipient(deps, discovered.reference)
+    held = any(h.msisdn == recipient.msisdn and h.held_from <= recipient.received_at
+               and (h.held_until is None or h.held_until > recipient.received_at)
+               for h in discovered.holdings)
+    deps.db.execute(update(recipients).where(recipients.c.reference == recipient.reference)
+                    .values(number_held=held))
 
 
 def request_document(event: DocumentRequested, deps: Deps) -> None:
@@ -201,7 +212,8 @@ def _deliver(deps: Deps, recipient: Row[Any], kind: NotificationKind, medium: Me
     """Hand the message to the gateway once; False if it was already sent."""
     if _sent(deps, recipient.reference, kind, medium):
         return False
-    address = (recipient.msisdn if medium is Medium.SMS
+    address = (sms_address(recipient.msisdn, recipient.reference, recipient.number_held)
+               if medium is Medium.SMS
                else letter_address(recipient.channel, recipient.reference, kind))
     deps.db.execute(insert(outbound_messages).values(
         reference=recipient.reference, kind=kind.value, medium=medium.value,

@@ -1,6 +1,6 @@
 """The customer's contact for each request, and the simulated outbound gateways."""
 
-from sqlalchemy import Column, Date, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Date, Integer, String, Table, Text, UniqueConstraint
 
 from services.runtime.database import UtcDateTime, service_metadata
 from services.runtime.withdrawals import withdrawals_table
@@ -16,6 +16,9 @@ recipients = Table(
     Column("right", String(20), nullable=False),
     Column("received_at", UtcDateTime(), nullable=False),
     Column("due_on", Date, nullable=False),
+    Column("number_held", Boolean, nullable=True,
+           comment="the number given was the subject's on the receipt date, as discovery "
+           "found; false: a former customer's, whose SMS are held for the call centre"),
 )
 
 outbound_messages = Table(

@@ -117,6 +117,7 @@ def test_a_former_customer_gets_access_to_what_is_kept_then_its_erasure(
                            timeout_s=120)
         erasure = reference_of(app, "former-erase")
         done = outcomes(app, erasure)
+        sent = sms_sent(app, erasure)
         with app.engine("crm").connect() as db:
             customer = db.execute(select(customers).where(
                 customers.c.customer_code == FORMER_CUSTOMER)).one()
@@ -139,6 +140,7 @@ def test_a_former_customer_gets_access_to_what_is_kept_then_its_erasure(
     kept_traffic = done[("cdr", "connection_usage", "retain")]
     assert kept_traffic["records"] == recent and "12 mois" in kept_traffic["reason"]
     assert left_old == 0 and left_free == 0
+    assert sent == {"acknowledgement": plan.msisdn, "outcome": f"7400:{erasure}"}
 
 
 def test_a_recycled_number_with_the_former_holders_document_gives_only_their_data(
@@ -155,6 +157,7 @@ def test_a_recycled_number_with_the_former_holders_document_gives_only_their_dat
                            timeout_s=120)
         reference = reference_of(app, "recycled-access")
         document = package(app, reference)
+        sent = sms_sent(app, reference)
         mine, theirs = holding_of(app, PREVIOUS_HOLDER), holding_of(app, NEW_HOLDER)
         since = cutoff(app)
         recent = events(app, RECYCLED_MSISDN, cdr_events.c.started_at >= since,
@@ -172,6 +175,17 @@ def test_a_recycled_number_with_the_former_holders_document_gives_only_their_dat
     text = json.dumps(document, ensure_ascii=False)
     for trace in (NEW_HOLDER, "AC-100007", new_holder.full_name, new_holder.nina or "?"):
         assert trace not in text
+    # Once the number is known to be someone else's now, nothing more of the request reaches
+    # it: the package code and the outcome are held for the call centre (7400).
+    assert sent == {"acknowledgement": RECYCLED_MSISDN, "package_code": f"7400:{reference}",
+                    "outcome": f"7400:{reference}"}
+
+
+def sms_sent(app: App, reference: str) -> dict[str, str]:
+    with app.engine("notification").connect() as db:
+        rows = db.execute(select(outbound_messages).where(
+            outbound_messages.c.reference == reference, outbound_messages.c.medium == "sms"))
+        return {row.kind: row.recipient for row in rows}
 
 
 def test_the_former_holder_of_a_recycled_number_is_themselves_by_code_or_by_number(
