@@ -134,6 +134,12 @@ class IdentityRecord(BaseModel):
     date_of_birth: Day | None = None
     nina: str | None = None
     msisdn_held_on_receipt: bool
+    former_customer: bool = Field(
+        default=False, description="no number of theirs was in service on the receipt date: "
+        "their contract has ended")
+    msisdn_held_until: Time | None = Field(
+        default=None, description="when the number given stopped being theirs, if they held "
+        "it once and not on the receipt date (number recycling, rulebook §4)")
     legal_entity: bool = False
     rccm: str | None = None
     nif: str | None = None
@@ -151,6 +157,11 @@ class StoreResult(Message):
     ok: bool
     error: str | None = None
     identity: IdentityRecord | None = None
+    former_holders: list[IdentityRecord] = Field(
+        default_factory=list,
+        description="identify by number alone: the former customers who held it before the "
+        "receipt date, most recent first; the requester's document decides which, if any, "
+        "they are")
     holdings: list[Holding] = Field(default_factory=list)
     inventory: list[InventoryItem] = Field(default_factory=list)
     outcomes: list[StoreOutcome] = Field(default_factory=list)

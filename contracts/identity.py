@@ -31,6 +31,7 @@ class IdentityFailure(StrEnum):
     DATE_OF_BIRTH_MISMATCH = "date_of_birth_mismatch"
     NINA_MISMATCH = "nina_mismatch"
     MSISDN_NOT_HELD = "msisdn_not_held"
+    NUMBER_NEVER_HELD = "number_never_held"
     REGISTRATION_NUMBER_MISMATCH = "registration_number_mismatch"
     REPRESENTATIVE_MISSING = "representative_missing"
     REPRESENTATIVE_DOCUMENT_INVALID = "representative_document_invalid"

@@ -11,6 +11,7 @@ from services.cdr.sources import (
     SOURCES,
     USAGE,
     cdr_holds,
+    disclosed_scope,
     holding_scope,
     retention_rule,
 )
@@ -33,7 +34,7 @@ def handle_command(command: StoreCommand, deps: Deps) -> None:
 def discover(command: StoreCommand, deps: Deps) -> StoreResult:
     retention = Retention.of(deps.settings)
     holds = cdr_holds(deps.db, command.holdings, deps.now(), retention)
-    counts = spans(deps.db, SOURCES, holding_scope(command.holdings), CATEGORIES)
+    counts = spans(deps.db, SOURCES, _disclosed(command, deps), CATEGORIES)
     return answer(command, inventory=[InventoryItem(
         store=Store.CDR, category=category, records=span.records, first_at=span.first,
         last_at=span.last, legal_basis=LEGAL_BASIS[category], retention=retention_rule(retention),
@@ -44,7 +45,7 @@ def discover(command: StoreCommand, deps: Deps) -> StoreResult:
 def export(command: StoreCommand, deps: Deps) -> StoreResult:
     with ExportFile(deps.settings.data_dir, command.reference, Store.CDR) as out:
         export_sources(deps.db, out, SOURCES, wanted(command, CATEGORIES),
-                       holding_scope(command.holdings))
+                       _disclosed(command, deps))
     return answer(command, export_ref=out.relative, outcomes=out.outcomes())
 
 
@@ -75,6 +76,11 @@ ACTIONS: dict[StoreAction, StoreActionHandler] = {
     StoreAction.UNRESTRICT: unrestrict,
     StoreAction.RECTIFY: rectify,
 }
+
+
+def _disclosed(command: StoreCommand, deps: Deps) -> Scope:
+    cutoff = Retention.of(deps.settings).traffic_cutoff(deps.now())
+    return disclosed_scope(command.holdings, cutoff)
 
 
 def _subject(command: StoreCommand, deps: Deps) -> Scope:

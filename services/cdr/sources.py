@@ -54,6 +54,17 @@ def holding_scope(holdings: Sequence[Holding]) -> Scope:
     return scope
 
 
+def disclosed_scope(holdings: Sequence[Holding], cutoff: datetime) -> Scope:
+    """What the subject is shown: their holding periods, less the traffic older than
+    ``cutoff`` on a number they no longer hold. Once the number is gone with its contract,
+    only the legal retention of traffic keeps its events, and that has run out for these
+    (rulebook §5): they are never disclosed, and an erasure deletes them."""
+    kept = [h if h.held_until is None else h.model_copy(
+        update={"held_from": max(aware(h.held_from), cutoff)}) for h in holdings]
+    return holding_scope([h for h in kept
+                          if h.held_until is None or h.held_from < aware(h.held_until)])
+
+
 @dataclass(frozen=True)
 class CdrHolds:
     """Active holds touching the subject's events. Requisitions stay internal: outside this

@@ -58,7 +58,7 @@ def seed_at_scale(settings: Settings, subscribers: int, cdr_rows: int,
     heavy = min(HEAVY_AT_SCALE, cdr_rows)
     population = build_population(seed, subscribers, 0, now, heavy_cdr_events=heavy)
     if not settings.database_url:
-        ordinary = sum(1 for plan in population.plans() if _has_traffic(plan, population.now))
+        ordinary = sum(_shares(plan, population.now) for plan in population.plans())
         per = math.ceil(max(cdr_rows - heavy, 0) / max(ordinary, 1))
         return load_population(settings, replace(population, cdr_per_subscriber=per), console,
                                prefix)
@@ -131,7 +131,7 @@ class CopyStreams:
 def _copy_subjects(url: str, schemas: dict[str, str], population: Population,
                    progress: Progress) -> tuple[Counter[str], int]:
     """Every subject drawn once, its records copied into the three stores; returns the rows
-    per table and how many ordinary (not heavy) subjects have traffic to draw events for."""
+    per table and how many ordinary subscribers' worth of traffic to draw events for."""
     rows = {store: import_module(f"services.{store}.seed").subject_rows for store in STORES}
     task = progress.add_task("subscribers (CRM, billing)",
                              total=len(demo_subjects()) + population.subscribers)
@@ -145,7 +145,7 @@ def _copy_subjects(url: str, schemas: dict[str, str], population: Population,
             for store, stream in streams.items():
                 for table, records in rows[store](subject):
                     stream.write_all(table, records)
-            ordinary += _has_traffic(plan, population.now)
+            ordinary += _shares(plan, population.now)
             progress.advance(task)
     counts: Counter[str] = Counter()
     for store, stream in streams.items():
@@ -153,9 +153,10 @@ def _copy_subjects(url: str, schemas: dict[str, str], population: Population,
     return counts, ordinary
 
 
-def _has_traffic(plan: SubjectPlan, now: datetime) -> bool:
-    """An ordinary subject with a number in use lately, whom CDR events are drawn for."""
-    return not plan.heavy and bool(traffic_windows(plan.holdings, now))
+def _shares(plan: SubjectPlan, now: datetime) -> int:
+    """How many ordinary subscribers' worth of CDR events are drawn for the subject: none
+    for a heavy user or one without a number in use lately."""
+    return plan.traffic if not plan.heavy and traffic_windows(plan.holdings, now) else 0
 
 
 def _copy_events(url: str, schema: str, population: Population, cdr_rows: int, ordinary: int,

@@ -127,7 +127,8 @@ def seed(subscribers: int, cdr_per_subscriber: int, seed_value: int,
 @main.command()
 def subjects() -> None:
     """The sample subjects of every seeded population, with what a tester types for each
-    (ordinary subjects and the edge cases: recycled number, holds, legal entity, heavy user)."""
+    (ordinary subjects and the edge cases: recycled number, former customers, holds, legal
+    entity, heavy user)."""
     console.print(subjects_table())
 
 

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, or_, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 
 from contracts.backoffice import (
     Holding,
-    IdentityRecord,
     InventoryItem,
-    RepresentativeRecord,
     StoreAction,
     StoreCommand,
     StoreResult,
 )
 from contracts.vocabulary import Purpose, Store
 from services.crm.erasure import erase
+from services.crm.identification import identify
 from services.crm.rectification import rectify
 from services.crm.sources import (
     CATEGORIES,
@@ -45,7 +43,7 @@ from services.stores.commands import (
 )
 from services.stores.exports import ExportFile, export_sources
 from services.stores.objection import OBJECTION, objected
-from services.stores.retention import aware, outcome
+from services.stores.retention import outcome
 from services.stores.sources import Marking, Scope, spans, wanted
 from services.stores.sources import lift as lift_rows
 from services.stores.sources import restrict as restrict_rows
@@ -54,33 +52,6 @@ from services.stores.staging import Staging
 
 def handle_command(command: StoreCommand, deps: Deps) -> None:
     respond(command, deps, Store.CRM, commands, ACTIONS)
-
-
-def identify(command: StoreCommand, deps: Deps) -> StoreResult:
-    if not command.customer_code and not command.msisdn:
-        raise CommandRefused("'identify' needs a customer_code or an msisdn")
-    as_of = aware(command.as_of) if command.as_of else deps.now()
-    code = command.customer_code
-    if code is None and command.msisdn:
-        code = _holder_at(deps.db, command.msisdn, as_of)
-    row = _customer(deps.db, code) if code else None
-    if row is None or row.anonymised:
-        return answer(command, identity=None)
-    held = command.msisdn is not None and _held_at(deps.db, row.customer_code,
-                                                   command.msisdn, as_of)
-    return answer(command, identity=IdentityRecord(
-        customer_code=row.customer_code, full_name=row.full_name,
-        date_of_birth=row.date_of_birth, nina=row.nina, msisdn_held_on_receipt=held,
-        legal_entity=row.kind == "legal_entity", rccm=row.rccm, nif=row.nif,
-        representative=_representative(deps.db, row.representative_code),
-    ))
-
-
-def _representative(db: Connection, code: str | None) -> RepresentativeRecord | None:
-    row = _customer(db, code) if code else None
-    if row is None or row.anonymised:
-        return None
-    return RepresentativeRecord(customer_code=row.customer_code, full_name=row.full_name)
 
 
 def discover(command: StoreCommand, deps: Deps) -> StoreResult:
@@ -180,21 +151,3 @@ def _known_customer(command: StoreCommand, deps: Deps) -> str:
 
 def _customer(db: Connection, code: str) -> Row[Any] | None:
     return db.execute(select(customers).where(customers.c.customer_code == code)).first()
-
-
-def _held_during(msisdn: str, as_of: datetime) -> list[Any]:
-    t = subscriptions
-    return [t.c.msisdn == msisdn, t.c.held_from <= as_of,
-            or_(t.c.held_until.is_(None), t.c.held_until > as_of)]
-
-
-def _holder_at(db: Connection, msisdn: str, as_of: datetime) -> str | None:
-    query = select(subscriptions.c.customer_code).where(*_held_during(msisdn, as_of))
-    found: str | None = db.execute(query.limit(1)).scalar_one_or_none()
-    return found
-
-
-def _held_at(db: Connection, code: str, msisdn: str, as_of: datetime) -> bool:
-    query = select(subscriptions.c.id).where(subscriptions.c.customer_code == code,
-                                             *_held_during(msisdn, as_of))
-    return db.execute(query.limit(1)).first() is not None

@@ -6,6 +6,7 @@ CRM holds (the requester may not be the subject).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 
@@ -57,10 +58,40 @@ def run_checks(
         results += representative_checks(representative, record, received_on)
     if record is None:
         return [*results, check("customer_found", False, F.CUSTOMER_NOT_FOUND)]
-    results += [_name_check(claim, document, record), *_record_checks(claim, document, record)]
+    results += [_name_check(claim, document, record),
+                *_record_checks(claim, document, record, received_on)]
     if entity:
         results += entity_checks(document, record, representative)
     return results
+
+
+def identify_subject(
+    claim: SubjectClaim,
+    document: DocumentSummary,
+    records: Sequence[IdentityRecord],
+    received_on: date,
+    representative: RepresentativeSummary | None = None,
+) -> tuple[IdentityRecord | None, list[CheckResult]]:
+    """Which of the CRM's ``records`` the requester is, and the checks against that record.
+
+    ``records`` are the number's holder on the receipt date first, then the former customers
+    who held it before (number recycling): a former customer is checked against their own
+    record, and the number's new holder is never taken for them. The first record the checks
+    verify is the subject; else the first a person may decide; else the first with the fewest
+    failed checks, whose failures the requester is told.
+    """
+    if not records:
+        return None, run_checks(claim, document, None, received_on, representative)
+    checked = [(record, run_checks(claim, document, record, received_on, representative))
+               for record in records]
+    return min(checked, key=lambda found: _rank(found[1]))
+
+
+RANK = {Decision.VERIFIED: 0, Decision.MANUAL_REVIEW: 1, Decision.REJECTED: 2}
+
+
+def _rank(checks: list[CheckResult]) -> tuple[int, int]:
+    return RANK[decide(checks)], sum(not c.passed for c in checks)
 
 
 def decide(checks: list[CheckResult]) -> Decision:
@@ -87,14 +118,25 @@ def _name_check(claim: SubjectClaim, document: DocumentSummary,
 
 
 def _record_checks(claim: SubjectClaim, document: DocumentSummary,
-                   record: IdentityRecord) -> list[CheckResult]:
+                   record: IdentityRecord, received_on: date) -> list[CheckResult]:
     birth = document.date_of_birth or claim.date_of_birth
     return [
         check("date_of_birth", record.date_of_birth is None or birth == record.date_of_birth,
               F.DATE_OF_BIRTH_MISMATCH),
         check("nina", _nina_agrees(claim, document, record), F.NINA_MISMATCH),
-        check("msisdn_held_on_receipt", record.msisdn_held_on_receipt, F.MSISDN_NOT_HELD),
+        _msisdn_check(record, received_on),
     ]
+
+
+def _msisdn_check(record: IdentityRecord, received_on: date) -> CheckResult:
+    """A customer's number is theirs on the receipt date; a former customer's, one they held
+    during a period that ended by then (their contract has ended)."""
+    if not record.former_customer:
+        return check("msisdn_held_on_receipt", record.msisdn_held_on_receipt,
+                     F.MSISDN_NOT_HELD)
+    until = record.msisdn_held_until
+    return check("msisdn_held_before_contract_ended",
+                 until is not None and until.date() <= received_on, F.NUMBER_NEVER_HELD)
 
 
 def _nina_agrees(claim: SubjectClaim, document: DocumentSummary,

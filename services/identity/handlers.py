@@ -29,7 +29,7 @@ from contracts.intake import (
     SubjectClaim,
 )
 from contracts.vocabulary import Right, Store
-from services.identity.checks import Decision, decide, run_checks
+from services.identity.checks import Decision, decide, identify_subject
 from services.identity.tables import verifications
 from services.runtime.deps import Deps
 from services.runtime.errors import Reject
@@ -72,11 +72,12 @@ def check_against_crm(result: StoreResult, deps: Deps) -> None:
     claim = SubjectClaim.model_validate(row.pending_claim["subject"])
     document = DocumentSummary.model_validate(row.pending_claim["document"])
     representative = row.pending_claim.get("representative")
-    checks = run_checks(claim, document, result.identity, row.received_at.date(),
-                        RepresentativeSummary.model_validate(representative)
-                        if representative else None)
+    records = [r for r in (result.identity, *result.former_holders) if r is not None]
+    subject, checks = identify_subject(claim, document, records, row.received_at.date(),
+                                       RepresentativeSummary.model_validate(representative)
+                                       if representative else None)
     decision = decide(checks)
-    code = result.identity.customer_code if result.identity else None
+    code = subject.customer_code if subject else None
     if decision is Decision.MANUAL_REVIEW:
         record(deps, row, Decision.MANUAL_REVIEW.value, checks, customer_code=code)
         reason = "; ".join(c.note or c.check for c in checks if c.inconclusive)

@@ -24,6 +24,7 @@ NOTES: dict[IdentityFailure, str] = {
     F.DATE_OF_BIRTH_MISMATCH: "the date of birth does not match our records",
     F.NINA_MISMATCH: "the NINA does not match our records",
     F.MSISDN_NOT_HELD: "the number given did not belong to this customer on the day of receipt",
+    F.NUMBER_NEVER_HELD: "the number given never belonged to this former customer",
     F.REGISTRATION_NUMBER_MISMATCH: "the RCCM or NIF number does not match our records",
     F.REPRESENTATIVE_MISSING: "a company's request must be made by its representative, with a "
                               "mandate",

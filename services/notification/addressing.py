@@ -10,9 +10,11 @@ quote a stranger's number). So before verification:
   (``courrier:<the address>``), printed as a PDF for the post; a request with no return
   address has its letter held for the call centre too.
 
-Once identity is verified the MSISDN the subject gave is theirs on the receipt date, and
-letters go to the subject's address on file (``courrier:<reference>``: the simulated post
-looks it up by the request).
+Once identity is verified, an SMS goes to the number given, unless discovery found that number
+was no longer the subject's on the receipt date (a former customer's, recycled to someone else
+perhaps): then it is held for the call centre too, and nothing about the request reaches that
+number. Letters go to the subject's address on file (``courrier:<reference>``: the simulated
+post looks it up by the request).
 """
 
 from __future__ import annotations
@@ -31,9 +33,13 @@ def held_for_call_centre(reference: str) -> str:
     return f"{HELD_FOR_CALL_CENTRE}:{reference}"
 
 
-def sms_address(kind: NotificationKind, reference: str, msisdn: str) -> str:
-    """The MSISDN an SMS of ``kind`` goes to, or the call centre's hold before verification."""
-    return held_for_call_centre(reference) if kind in BEFORE_VERIFICATION else msisdn
+def sms_address(kind: NotificationKind, reference: str, msisdn: str,
+                number_held: bool | None) -> str:
+    """The MSISDN an SMS of ``kind`` goes to, or the call centre's hold: before verification,
+    and when the number was not the subject's (``number_held`` is None until discovery)."""
+    if kind in BEFORE_VERIFICATION or number_held is False:
+        return held_for_call_centre(reference)
+    return msisdn
 
 
 def letter_address(kind: NotificationKind, reference: str, return_address: str | None) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, insert, select
+from sqlalchemy import Row, insert, select, update
 
+from contracts.discovery import DiscoveryCompleted
 from contracts.fulfilment import FulfilmentClosed, FulfilmentCompleted
 from contracts.identity import DocumentReminderDue, DocumentRequested, IdentityRejected
 from contracts.intake import RequestRegistered
@@ -41,6 +42,16 @@ def acknowledge(registered: RequestRegistered, deps: Deps) -> None:
     ))
     _send(deps, _recipient(deps, registered.reference), K.ACKNOWLEDGEMENT, {},
           letter=registered.channel is Channel.POSTAL)
+
+
+def note_holdings(discovered: DiscoveryCompleted, deps: Deps) -> None:
+    """Whether the number given was the subject's on the receipt date (rulebook §4)."""
+    recipient = _recipient(deps, discovered.reference)
+    held = any(h.msisdn == recipient.msisdn and h.held_from <= recipient.received_at
+               and (h.held_until is None or h.held_until > recipient.received_at)
+               for h in discovered.holdings)
+    deps.db.execute(update(recipients).where(recipients.c.reference == recipient.reference)
+                    .values(number_held=held))
 
 
 def request_document(event: DocumentRequested, deps: Deps) -> None:
@@ -115,7 +126,9 @@ def _package(deps: Deps, recipient: Row[Any], event: FulfilmentCompleted) -> dic
     expiry.remember(deps, recipient.reference, issued.expires_at)
     context = _context(recipient) | {"code": issued.code, "expires_on": issued.expires_on}
     sms = render(K.PACKAGE_CODE.value, "sms", **context)
-    _deliver(deps, recipient, K.PACKAGE_CODE, Medium.SMS, recipient.msisdn, sms, sms_parts(sms))
+    to = sms_address(K.PACKAGE_CODE, recipient.reference, recipient.msisdn,
+                     recipient.number_held)
+    _deliver(deps, recipient, K.PACKAGE_CODE, Medium.SMS, to, sms, sms_parts(sms))
     deps.publish(NotificationSent(reference=recipient.reference, kind=K.PACKAGE_CODE,
                                   medium=Medium.SMS, parts=sms_parts(sms)),
                  subject=recipient.reference)
@@ -160,7 +173,7 @@ def _send(deps: Deps, recipient: Row[Any], kind: NotificationKind, extra: dict[s
         return
     context = _context(recipient) | extra
     sms = render(kind.value, "sms", **context)
-    to = sms_address(kind, recipient.reference, recipient.msisdn)
+    to = sms_address(kind, recipient.reference, recipient.msisdn, recipient.number_held)
     if not _deliver(deps, recipient, kind, Medium.SMS, to, sms, sms_parts(sms)):
         return
     if letter:

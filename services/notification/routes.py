@@ -1,5 +1,6 @@
 """What the notification worker consumes."""
 
+from contracts.discovery import DiscoveryCompleted
 from contracts.fulfilment import FulfilmentClosed, FulfilmentCompleted
 from contracts.identity import DocumentReminderDue, DocumentRequested, IdentityRejected
 from contracts.intake import RequestRegistered
@@ -19,6 +20,7 @@ WORKER = Worker(
         on(DocumentRequested, handlers.request_document),
         on(DocumentReminderDue, handlers.remind_document),
         on(IdentityRejected, handlers.identity_not_verified),
+        on(DiscoveryCompleted, handlers.note_holdings),
         on(FulfilmentCompleted, handlers.answer),
         on(RequestWithdrawn, handlers.confirm_withdrawal),
         on(RestrictionLiftAnnounced, handlers.announce_lift),

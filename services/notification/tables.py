@@ -1,6 +1,6 @@
 """The customer's contact for each request, and the simulated outbound gateways."""
 
-from sqlalchemy import Column, Date, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Date, Integer, String, Table, Text, UniqueConstraint
 
 from services.runtime.database import UtcDateTime, service_metadata
 from services.runtime.withdrawals import withdrawals_table
@@ -18,6 +18,9 @@ recipients = Table(
     Column("due_on", Date, nullable=False),
     # the return address written on a postal request's letter, lines joined by " / "
     Column("return_address", String(600)),
+    Column("number_held", Boolean, nullable=True,
+           comment="the number given was the subject's on the receipt date, as discovery "
+           "found; false: a former customer's, whose SMS are held for the call centre"),
 )
 
 outbound_messages = Table(

@@ -66,6 +66,7 @@ IDENTITY_FAILURES = {
     F.NINA_MISMATCH: "le NINA ne correspond pas à nos fichiers",
     F.MSISDN_NOT_HELD: "le numéro indiqué n'était pas celui de ce client le jour de la "
                        "réception de votre demande",
+    F.NUMBER_NEVER_HELD: "le numéro indiqué n'a jamais été le vôtre pendant votre contrat",
     F.REGISTRATION_NUMBER_MISMATCH: "le numéro RCCM ou NIF ne correspond pas à nos fichiers",
     F.REPRESENTATIVE_MISSING: "la demande d'une entreprise doit être présentée par son "
                               "représentant, muni d'un mandat",

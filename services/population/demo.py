@@ -46,6 +46,8 @@ class SubjectPlan:
     flags: frozenset[str] = frozenset()
     heavy: bool = False
     """A heavy user: ``Population.heavy_cdr_events`` events instead of the common count."""
+    traffic: int = 1
+    """Otherwise, CDR events in multiples of an ordinary subscriber's."""
 
     @property
     def msisdn(self) -> str:
@@ -60,12 +62,13 @@ class SubjectPlan:
 
 def person(code: str, given: str, surname: str, gender: str, born: date, region: int,
            holdings: tuple[HoldingPlan, ...], case: str = ORDINARY, town: str = "Bamako",
-           flags: frozenset[str] = frozenset(), heavy: bool = False) -> SubjectPlan:
+           flags: frozenset[str] = frozenset(), heavy: bool = False,
+           traffic: int = 1) -> SubjectPlan:
     return SubjectPlan(
         customer_code=code, full_name=f"{given} {surname}", date_of_birth=born,
         nina=nina(gender, born.strftime("%y%m%d"), region, int(code[-6:])),
         holdings=holdings, case=case, given_names=given, surname=surname, gender=gender,
-        home_town=town, flags=flags, heavy=heavy,
+        home_town=town, flags=flags, heavy=heavy, traffic=traffic,
     )
 
 
@@ -73,6 +76,9 @@ RECYCLED_MSISDN = "+22370002000"
 RECYCLED_UNTIL_DAYS_AGO = 240
 RECYCLED_SINCE_DAYS_AGO = 230
 HEAVY_USER = "CM-100015"
+FORMER_CUSTOMER = "CM-100016"  # contract ended, number not given to anyone since
+FORMER_HEAVY_USER = "CM-100017"  # contract ended lately, much traffic, some past retention
+FORMER_HEAVY_TRAFFIC = 5
 
 
 def demo_subjects() -> tuple[SubjectPlan, ...]:
@@ -122,4 +128,11 @@ def demo_subjects() -> tuple[SubjectPlan, ...]:
         person(HEAVY_USER, "Mamadou", "Koné", "M", date(1984, 6, 12), 1,
                (h("+22370009001", 2200),), case="heavy user: far more CDR events than anyone",
                heavy=True),
+        person(FORMER_CUSTOMER, "Assétou", "Samaké", "F", date(1987, 2, 14), 1,
+               (h("+22370010001", 1900, 150),),
+               case="former customer: contract ended 150 days ago, number not reassigned"),
+        person(FORMER_HEAVY_USER, "Youssouf", "Bagayoko", "M", date(1980, 9, 3), 1,
+               (h("+22370011001", 2600, 60),),
+               case="former heavy user: contract ended 60 days ago, traffic older than the "
+                    "12-month retention", traffic=FORMER_HEAVY_TRAFFIC),
     )

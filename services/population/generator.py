@@ -68,7 +68,8 @@ PREFERENCES = (("sms", "direct_marketing"), ("call", "direct_marketing"),
 @dataclass(frozen=True)
 class Population:
     """The demo subjects plus ``subscribers`` generated ones, as of ``now``; heavy users
-    (``SubjectPlan.heavy``) get ``heavy_cdr_events`` events instead of ``cdr_per_subscriber``."""
+    (``SubjectPlan.heavy``) get ``heavy_cdr_events`` events instead of ``cdr_per_subscriber``
+    (others ``SubjectPlan.traffic`` times that)."""
 
     seed: int
     subscribers: int
@@ -95,7 +96,7 @@ class Population:
                 yield from draw_subject(plan, self.seed, self.now).cdr_holds
 
     def cdr_count(self, plan: SubjectPlan) -> int:
-        return self.heavy_cdr_events if plan.heavy else self.cdr_per_subscriber
+        return self.heavy_cdr_events if plan.heavy else self.cdr_per_subscriber * plan.traffic
 
     def cdr_streams(self) -> Iterator[Iterator[CdrEvent]]:
         """One time-ordered stream of events per subject, drawn lazily."""

@@ -1,27 +1,20 @@
 """Rulebook §6, erasure: while the contract runs, the data it needs stays; the answer says
-what was kept for that reason and offers termination. A former customer is not offered it.
-
-The former customer (CM-100006, contract terminated, number since recycled) cannot yet pass
-identity on a number they no longer hold, so the identity worker is left out and its
-``identity.verified.v1`` is published as it would publish it once the former customer is
-identified; every later step runs for real.
+what was kept for that reason and offers termination. A former customer (CM-100006, contract
+terminated, number since recycled) is not offered it.
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from sqlalchemy import select
 
-from contracts.identity import CheckResult, IdentityVerified
-from contracts.intake import RequestDetails
-from contracts.vocabulary import DocumentKind, Right
+from contracts.vocabulary import Right
 from services.bootstrap import App
 from services.notification.tables import outbound_messages
 from services.workers import ALL
 from tests.e2e.conftest import HarnessFactory
-from tests.support.harness import publish, request_rows, states, submit
+from tests.support.harness import states, submit
 from tests.support.subjects import request_for, seeded
 
 POLICY_ADDRESS = "Immeuble Orange, Hamdallaye ACI 2000, B.P. : E 3991-Bamako-Mali"
@@ -51,17 +44,9 @@ def test_erasure_under_a_running_contract_says_what_was_kept_and_offers_terminat
 
 def test_a_former_customers_erasure_letter_does_not_offer_termination(
         start: HarnessFactory) -> None:
-    with start(tuple(name for name in ALL if name != "identity")) as harness:
+    with start(ALL) as harness:
         seeded(harness)
         submit(harness, request_for("CM-100006", Right.ERASURE, "erase-former"))
-        harness.wait_until(lambda app: len(request_rows(app)) == 1)
-        reference = request_rows(harness.app)[0]["reference"]
-        publish(harness, IdentityVerified(
-            reference=reference, right=Right.ERASURE, customer_code="CM-100006",
-            document_kind=DocumentKind.NINA_CARD,
-            document_sha256=hashlib.sha256(b"former customer's NINA card").hexdigest(),
-            checks=[CheckResult(check="holder_matches_record", passed=True)],
-            details=RequestDetails()), subject=reference)
         harness.wait_until(lambda app: states(app) == {"erase-former": "completed"})
         sent = answers(harness.app)
     letter, sms = sent["letter"], sent["sms"]

@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from contracts.vocabulary import Category, Right
 from services.discovery.tables import discoveries
-from services.identity.tables import verifications
 from services.notification.tables import outbound_messages
 from services.workers import ALL
 from tests.e2e.conftest import HarnessFactory
@@ -68,23 +67,3 @@ def test_a_failed_identity_check_closes_the_request_and_nothing_is_discovered(
         row = request_rows(harness.app)[0]
     assert "date_of_birth" in row["reason"] or row["state"] == "closed"
 
-
-def test_the_previous_holder_of_a_recycled_number_is_not_verified(
-        start: HarnessFactory) -> None:
-    previous = SUBJECTS["CM-100006"]
-    with start(ALL) as harness:
-        seeded(harness)
-        submit(harness, request_for("CM-100006", Right.ACCESS, "r-with-code", with_code=True))
-        submit(harness, request_for("CM-100006", Right.ERASURE, "r-number-only"))
-        harness.wait_until(lambda app: states(app) == {"r-with-code": "closed",
-                                                       "r-number-only": "closed"})
-        with harness.app.engine("identity").connect() as conn:
-            rows = {r.reference: r for r in conn.execute(select(verifications))}
-    by_code, by_number = rows["DSR-2026-000001"], rows["DSR-2026-000002"]
-    assert previous.terminated
-    assert [c["check"] for c in by_code.checks if not c["passed"]] == ["msisdn_held_on_receipt"]
-    # By number alone, the CRM finds today's holder, whose identity does not match.
-    assert "holder_name" in [c["check"] for c in by_number.checks if not c["passed"]]
-    assert by_code.pending_claim is None and by_number.pending_claim is None
-    notes = " ".join(c["note"] or "" for r in rows.values() for c in r.checks)
-    assert "Konaté" not in notes and "Awa" not in notes

@@ -1,15 +1,16 @@
-"""Rulebook §3.2: name matching and the passport MRZ."""
+"""Rulebook §3.2: name matching, the passport MRZ, and former customers (§4 recycling)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from contracts.backoffice import IdentityRecord
+from contracts.identity import CheckResult
 from contracts.intake import DocumentSummary, SubjectClaim
 from contracts.vocabulary import DocumentKind
-from services.identity.checks import Decision, decide, run_checks
+from services.identity.checks import Decision, decide, identify_subject, run_checks
 from services.identity.mrz import check_digit, parse_td3
 from services.identity.names import mixes_scripts, names_match
 
@@ -99,3 +100,92 @@ def test_each_failed_check_is_named_and_reveals_no_crm_data(
     failing = [c for c in checks if not c.passed]
     assert [c.check for c in failing] == [failed]
     assert all("Keïta" not in (c.note or "") and "1980" not in (c.note or "") for c in failing)
+
+
+# Former customers (rulebook §3.2 with §4's number recycling): identified by their document
+# against their own record, and by a number they held during a period that has ended.
+RECEIVED_ON = date(2026, 11, 2)
+ENDED = datetime(2026, 3, 6, tzinfo=UTC)
+FORMER = IdentityRecord(customer_code="C-FORMER", full_name="Seydou Sissoko",
+                        date_of_birth=date(1970, 5, 17), nina="NINA-SEYDOU",
+                        msisdn_held_on_receipt=False, former_customer=True,
+                        msisdn_held_until=ENDED)
+NEW_HOLDER = IdentityRecord(customer_code="C-NEW", full_name="Awa Konaté",
+                            date_of_birth=date(1998, 12, 5), nina="NINA-AWA",
+                            msisdn_held_on_receipt=True)
+SEYDOU = SubjectClaim(msisdn="+22370002000", full_name="Seydou Sissoko")
+
+
+def _card(holder: str, nina: str, born: date, **changes: object) -> DocumentSummary:
+    return _document(holder_name=holder, number=nina, date_of_birth=born, **changes)
+
+
+SEYDOU_CARD = _card("Seydou Sissoko", "NINA-SEYDOU", date(1970, 5, 17))
+
+
+def failed(checks: list[CheckResult]) -> list[str]:
+    return [c.check for c in checks if not c.passed]
+
+
+def test_a_former_customer_is_verified_on_a_number_they_held_until_their_contract_ended(
+) -> None:
+    checks = run_checks(SEYDOU, SEYDOU_CARD, FORMER, RECEIVED_ON)
+    assert decide(checks) is Decision.VERIFIED
+    assert "msisdn_held_before_contract_ended" in [c.check for c in checks]
+
+
+@pytest.mark.parametrize(("record", "failing"), [
+    (FORMER.model_copy(update={"msisdn_held_until": None}),
+     "msisdn_held_before_contract_ended"),
+    (FORMER.model_copy(update={"msisdn_held_until": datetime(2026, 11, 20, tzinfo=UTC)}),
+     "msisdn_held_before_contract_ended"),
+    (FORMER.model_copy(update={"former_customer": False}), "msisdn_held_on_receipt"),
+])
+def test_a_number_is_a_former_customers_only_for_a_period_that_ended_before_receipt(
+        record: IdentityRecord, failing: str) -> None:
+    """Never theirs, theirs only after the receipt date, or a customer whose contract still
+    runs quoting a number they gave up: the number check fails."""
+    checks = run_checks(SEYDOU, SEYDOU_CARD, record, RECEIVED_ON)
+    assert decide(checks) is Decision.REJECTED
+    assert failed(checks) == [failing]
+
+
+def test_a_recycled_number_with_the_former_holders_document_is_the_former_holder() -> None:
+    subject, checks = identify_subject(SEYDOU, SEYDOU_CARD, [NEW_HOLDER, FORMER], RECEIVED_ON)
+    assert subject == FORMER and decide(checks) is Decision.VERIFIED
+
+
+def test_a_recycled_number_with_the_new_holders_document_is_the_new_holder() -> None:
+    awa = SubjectClaim(msisdn="+22370002000", full_name="Awa Konaté")
+    card = _card("Awa Konaté", "NINA-AWA", date(1998, 12, 5))
+    subject, checks = identify_subject(awa, card, [NEW_HOLDER, FORMER], RECEIVED_ON)
+    assert subject == NEW_HOLDER and decide(checks) is Decision.VERIFIED
+
+
+def test_a_former_holder_is_not_taken_for_the_new_holder_on_a_near_name() -> None:
+    """The new holder's document never opens the former holder's record, nor the reverse:
+    each is checked against their own name, birth date and NINA."""
+    twin = NEW_HOLDER.model_copy(update={"full_name": "Seydou Sissoko"})
+    subject, checks = identify_subject(SEYDOU, SEYDOU_CARD, [twin, FORMER], RECEIVED_ON)
+    assert subject == FORMER and decide(checks) is Decision.VERIFIED
+
+
+def test_a_stranger_on_a_recycled_number_is_rejected_against_the_number_s_holder() -> None:
+    stranger = SubjectClaim(msisdn="+22370002000", full_name="Mariam Diarra")
+    card = _card("Mariam Diarra", "NINA-OTHER", date(1960, 1, 1))
+    subject, checks = identify_subject(stranger, card, [NEW_HOLDER, FORMER], RECEIVED_ON)
+    assert subject == NEW_HOLDER and decide(checks) is Decision.REJECTED
+    assert all("Konaté" not in (c.note or "") and "Sissoko" not in (c.note or "")
+               for c in checks)
+
+
+def test_a_former_holder_with_an_expired_document_is_told_only_that() -> None:
+    expired = _card("Seydou Sissoko", "NINA-SEYDOU", date(1970, 5, 17),
+                    expires_on=date(2026, 1, 1))
+    subject, checks = identify_subject(SEYDOU, expired, [NEW_HOLDER, FORMER], RECEIVED_ON)
+    assert subject == FORMER and failed(checks) == ["document_valid_on_receipt"]
+
+
+def test_nobody_on_record_is_no_customer_found() -> None:
+    subject, checks = identify_subject(SEYDOU, SEYDOU_CARD, [], RECEIVED_ON)
+    assert subject is None and failed(checks) == ["customer_found"]

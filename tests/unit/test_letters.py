@@ -8,8 +8,10 @@ import io
 from pypdf import PdfReader
 
 from contracts.backoffice import StoreOutcome
+from contracts.notification import NotificationKind
 from contracts.vocabulary import Action, Category
 from services.access_package.pdf import letter_pdf
+from services.notification.addressing import sms_address
 from services.notification.rendering import render
 from services.notification.sms import sms_parts
 from services.notification.termination import termination_offer
@@ -95,3 +97,15 @@ def test_only_data_kept_for_the_running_contract_offers_termination() -> None:
     assert "résiliation au 7400" in sms and sms_parts(sms) == 1
     plain = render("outcome", "letter", **BASE, outcomes=[], termination=None)
     assert "résiliation" not in plain
+
+
+def test_an_sms_reaches_the_number_given_only_while_it_may_be_the_subjects() -> None:
+    """Rulebook §4: once discovery shows the number was not the subject's on the receipt
+    date (a former customer's, perhaps recycled), what follows is held for the call centre."""
+    reference = "DSR-2026-000007"
+    outcome = NotificationKind.OUTCOME
+    assert sms_address(outcome, reference, "+22370002000", None) == "+22370002000"
+    assert sms_address(outcome, reference, "+22370002000", True) == "+22370002000"
+    assert sms_address(outcome, reference, "+22370002000", False) == f"7400:{reference}"
+    before = NotificationKind.ACKNOWLEDGEMENT
+    assert sms_address(before, reference, "+22370002000", True) == f"7400:{reference}"

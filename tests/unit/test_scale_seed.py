@@ -13,6 +13,7 @@ from services.cli.bulk_seed import HEAVY_AT_SCALE, seed_at_scale
 from services.population.demo import HEAVY_USER, RECYCLED_MSISDN
 from services.population.generator import build_population
 from services.runtime.settings import Settings
+from services.stores.retention import Retention
 from tests.unit.test_stores_support import NOW, Backend, Stores, stores_over
 
 SUBSCRIBERS, CDR_ROWS = 200, HEAVY_AT_SCALE + 30_000
@@ -59,9 +60,12 @@ def test_a_recycled_number_splits_between_its_holders_at_scale(
         scale_seeded: tuple[Stores, dict[str, int]]) -> None:
     stores, _ = scale_seeded
     previous, current = stores.holdings(PREVIOUS_HOLDER), stores.holdings(CURRENT_HOLDER)
+    on_number = cdr_events.c.msisdn == RECYCLED_MSISDN
+    # the previous holder's traffic older than its retention is never disclosed again
+    recent = cdr_events.c.started_at >= Retention(12, 10).traffic_cutoff(NOW)
     with stores.engine("cdr").connect() as db:
         total = db.execute(select(func.count()).select_from(cdr_events)
-                           .where(cdr_events.c.msisdn == RECYCLED_MSISDN)).scalar_one()
+                           .where(on_number, recent)).scalar_one()
     found_previous = usage_records(stores.send("cdr", "discover", holdings=previous))
     found_current = usage_records(stores.send("cdr", "discover", holdings=current))
     assert found_previous > 0 and found_current > 0

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import ColumnElement, func, select
 
 from services.cdr.tables import cdr_events, holds
-from services.population.demo import RECYCLED_MSISDN
+from services.population.demo import FORMER_HEAVY_USER, RECYCLED_MSISDN
 from services.stores.retention import Retention
 from tests.unit.test_stores_support import NOW, Backend, Stores, outcomes_by, seeded_stores
 
@@ -43,25 +43,63 @@ def test_the_previous_holder_never_sees_the_new_holders_events(stores: Stores) -
     previous = stores.holdings(PREVIOUS_HOLDER)
     current = stores.holdings(CURRENT_HOLDER)
     assert previous[0].held_until is not None and previous[0].msisdn == RECYCLED_MSISDN
-    own = events_on(stores, RECYCLED_MSISDN, cdr_events.c.started_at < previous[0].held_until)
+    cutoff = Retention(12, 10).traffic_cutoff(NOW)
+    own = events_on(stores, RECYCLED_MSISDN, cdr_events.c.started_at < previous[0].held_until,
+                    cdr_events.c.started_at >= cutoff)
+    outlived = events_on(stores, RECYCLED_MSISDN, cdr_events.c.started_at < cutoff)
     total = events_on(stores, RECYCLED_MSISDN)
 
     found_previous = usage_records(stores.send("cdr", "discover", holdings=previous))
     found_current = usage_records(stores.send("cdr", "discover", holdings=current))
 
-    assert 0 < own < total
+    assert 0 < own < total and outlived > 0
     assert found_previous == own
-    assert found_previous + found_current == total
+    assert found_previous + found_current + outlived == total
 
 
-def test_the_previous_holders_export_holds_only_their_own_period(stores: Stores) -> None:
+def test_the_previous_holders_export_holds_only_their_own_period_under_retention(
+        stores: Stores) -> None:
     previous = stores.holdings(PREVIOUS_HOLDER)
     result = stores.send("cdr", "export", holdings=previous)
     until = previous[0].held_until
     assert until is not None
+    cutoff = Retention(12, 10).traffic_cutoff(NOW).isoformat()
     lines = [json.loads(line) for line in stores.read_export(result["export_ref"]).splitlines()]
     moments = [line["record"]["started_at"] for line in lines]
-    assert moments and all(m < until.isoformat() for m in moments)
+    assert moments and all(cutoff <= m < until.isoformat() for m in moments)
+
+
+def test_a_number_given_up_discloses_no_traffic_past_its_retention(stores: Stores) -> None:
+    """Rulebook §5: once the number has gone with its contract, only the legal retention
+    keeps its traffic; older events are never shown, and an erasure deletes them."""
+    holdings = stores.holdings(FORMER_HEAVY_USER)
+    (holding,) = holdings
+    cutoff = Retention(12, 10).traffic_cutoff(NOW)
+    outlived = events_on(stores, holding.msisdn, cdr_events.c.started_at < cutoff)
+    recent = events_on(stores, holding.msisdn, cdr_events.c.started_at >= cutoff)
+    assert holding.held_until is not None and holding.held_from < cutoff
+    assert outlived > 0 and recent > 0
+
+    found = stores.send("cdr", "discover", holdings=holdings)
+    exported = stores.send("cdr", "export", holdings=holdings)
+    erased = outcomes_by(stores.send("cdr", "erase", holdings=holdings))
+
+    assert usage_records(found) == recent
+    assert all(item["first_at"] >= cutoff.isoformat() for item in found["inventory"])
+    lines = [json.loads(line) for line in stores.read_export(exported["export_ref"])
+             .splitlines()]
+    assert sum(line["category"] == "connection_usage" for line in lines) == recent
+    assert all(line["record"]["started_at"] >= cutoff.isoformat() for line in lines)
+    assert erased[("connection_usage", "erase")]["records"] == outlived
+    assert erased[("connection_usage", "retain")]["records"] == recent
+    assert events_on(stores, holding.msisdn, cdr_events.c.started_at < cutoff) == 0
+
+
+def test_a_number_still_held_discloses_all_its_traffic(stores: Stores) -> None:
+    holdings = stores.holdings("CM-100001")
+    assert holdings[0].held_until is None
+    assert usage_records(stores.send("cdr", "discover", holdings=holdings)) == events_on(
+        stores, holdings[0].msisdn)
 
 
 def test_a_requisition_is_only_ever_an_opaque_legal_obligation(stores: Stores) -> None:

@@ -20,7 +20,7 @@ from services.crm.tables import (
     holds,
     marketing_preferences,
 )
-from services.population.demo import RECYCLED_MSISDN
+from services.population.demo import FORMER_CUSTOMER, RECYCLED_MSISDN, demo_subjects
 from tests.unit.test_stores_support import NOW, Backend, Stores, outcomes_by, seeded_stores
 
 PREVIOUS_HOLDER, CURRENT_HOLDER = "CM-100006", "CM-100007"
@@ -68,6 +68,40 @@ def test_the_number_alone_finds_whoever_held_it_on_the_receipt_date(stores: Stor
     assert later and later["customer_code"] == CURRENT_HOLDER
     assert earlier and earlier["customer_code"] == PREVIOUS_HOLDER
     assert earlier["msisdn_held_on_receipt"] is True and earlier["full_name"] == "Seydou Sissoko"
+
+
+def test_a_former_customer_is_found_with_the_period_they_held_the_number(
+        stores: Stores) -> None:
+    found = identify(stores, customer_code=PREVIOUS_HOLDER, msisdn=RECYCLED_MSISDN, as_of=NOW)
+    holding = stores.holdings(PREVIOUS_HOLDER)[0]
+    assert found and found["former_customer"] and not found["msisdn_held_on_receipt"]
+    assert holding.held_until is not None
+    assert found["msisdn_held_until"] == holding.held_until.isoformat().replace("+00:00", "Z")
+
+
+def test_a_recycled_number_alone_finds_its_holder_and_former_holder_apart(
+        stores: Stores) -> None:
+    result = stores.send("crm", "identify", msisdn=RECYCLED_MSISDN, as_of=AFTER_RECYCLING)
+    assert result["identity"]["customer_code"] == CURRENT_HOLDER
+    assert not result["identity"]["former_customer"]
+    assert [r["customer_code"] for r in result["former_holders"]] == [PREVIOUS_HOLDER]
+    assert result["former_holders"][0]["msisdn_held_until"] is not None
+
+
+def test_a_number_nobody_took_over_finds_only_its_former_holder(stores: Stores) -> None:
+    number = next(p.msisdn for p in demo_subjects() if p.customer_code == FORMER_CUSTOMER)
+    result = stores.send("crm", "identify", msisdn=number, as_of=NOW)
+    assert result["identity"] is None
+    assert [r["customer_code"] for r in result["former_holders"]] == [FORMER_CUSTOMER]
+
+
+def test_a_customer_whose_contract_runs_is_no_former_holder_of_a_number_given_up(
+        stores: Stores) -> None:
+    given_up = next(h for h in stores.holdings("CM-100008") if h.held_until is not None)
+    result = stores.send("crm", "identify", msisdn=given_up.msisdn, as_of=NOW)
+    assert result["identity"] is None and result["former_holders"] == []
+    by_code = identify(stores, customer_code="CM-100008", msisdn=given_up.msisdn, as_of=NOW)
+    assert by_code and not by_code["former_customer"]
 
 
 def test_no_match_is_an_answer_not_an_error(stores: Stores) -> None:
