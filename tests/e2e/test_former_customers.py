@@ -140,7 +140,9 @@ def test_a_former_customer_gets_access_to_what_is_kept_then_its_erasure(
     kept_traffic = done[("cdr", "connection_usage", "retain")]
     assert kept_traffic["records"] == recent and "12 mois" in kept_traffic["reason"]
     assert left_old == 0 and left_free == 0
-    assert sent == {"acknowledgement": plan.msisdn, "outcome": f"7400:{erasure}"}
+    # nothing reaches the number given: before verification nothing does, and once discovery
+    # shows the number is no longer the subject's, nothing after either
+    assert sent == {"acknowledgement": f"7400:{erasure}", "outcome": f"7400:{erasure}"}
 
 
 def test_a_recycled_number_with_the_former_holders_document_gives_only_their_data(
@@ -175,9 +177,9 @@ def test_a_recycled_number_with_the_former_holders_document_gives_only_their_dat
     text = json.dumps(document, ensure_ascii=False)
     for trace in (NEW_HOLDER, "AC-100007", new_holder.full_name, new_holder.nina or "?"):
         assert trace not in text
-    # Once the number is known to be someone else's now, nothing more of the request reaches
-    # it: the package code and the outcome are held for the call centre (7400).
-    assert sent == {"acknowledgement": RECYCLED_MSISDN, "package_code": f"7400:{reference}",
+    # Nothing of the request reaches the number: before verification nothing does, and once
+    # it is known to be someone else's now, the package code and the outcome are held too.
+    assert sent == {"acknowledgement": f"7400:{reference}", "package_code": f"7400:{reference}",
                     "outcome": f"7400:{reference}"}
 
 
