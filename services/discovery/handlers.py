@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, insert, select
+from sqlalchemy import Row
 
 from contracts.backoffice import Holding, InventoryItem, StoreAction, StoreCommand, StoreResult
 from contracts.discovery import DiscoveryCompleted, DiscoveryFailed
@@ -21,10 +21,10 @@ from contracts.intake import RequestDetails
 from contracts.status import ClockTicked, RequestWithdrawn
 from contracts.vocabulary import Right, Store
 from services.discovery import flow
-from services.discovery.tables import discoveries, withdrawals
+from services.discovery.repository import DISCOVERIES, overdue
+from services.discovery.tables import withdrawals
 from services.runtime.deps import Deps
 from services.runtime.errors import Reject
-from services.runtime.saga_state import save_versioned
 from services.runtime.withdrawals import is_withdrawn, remember_withdrawal
 
 
@@ -34,19 +34,18 @@ def start_discovery(verified: IdentityVerified, deps: Deps) -> None:
     if is_withdrawn(deps.db, withdrawals, verified.reference):
         return
     decision = flow.start(deps.now())
-    deps.db.execute(insert(discoveries).values(
-        reference=verified.reference, right=verified.right.value,
+    DISCOVERIES.add(
+        deps.db, reference=verified.reference, right=verified.right.value,
         customer_code=verified.customer_code, details=verified.details.model_dump(mode="json"),
         document=verified.document.model_dump(mode="json") if verified.document else None,
         awaiting=_awaiting(decision.discovery), holdings=[], inventory=[], completed=0,
         flow=flow.to_json(decision.discovery), due_at=decision.discovery.due_at(limits(deps)),
-        version=1, updated_at=deps.now(),
-    ))
+        version=1, updated_at=deps.now())
     _ask(deps, verified.reference, decision.asks, verified.customer_code, [])
 
 
 def record_findings(result: StoreResult, deps: Deps) -> None:
-    row = _load(deps, result.reference)
+    row = DISCOVERIES.get(deps.db, result.reference)
     decision = flow.on_reply(_state(row), result.store, result.ok, result.error, deps.now())
     if decision is None:
         return
@@ -59,10 +58,7 @@ def record_findings(result: StoreResult, deps: Deps) -> None:
 
 def resend_overdue(tick: ClockTicked, deps: Deps) -> None:
     """Ask again every store whose answer is overdue; fail the ones out of sends."""
-    t = discoveries.c
-    overdue = deps.db.execute(select(discoveries).where(
-        t.due_at.is_not(None), t.due_at <= tick.now).order_by(t.due_at)).all()
-    for row in overdue:
+    for row in overdue(deps.db, tick.now):
         decision = flow.on_tick(_state(row), tick.now, limits(deps))
         if decision is not None:
             _apply(deps, row, decision)
@@ -70,8 +66,7 @@ def resend_overdue(tick: ClockTicked, deps: Deps) -> None:
 
 def stop_on_withdrawal(withdrawn: RequestWithdrawn, deps: Deps) -> None:
     remember_withdrawal(deps, withdrawals, withdrawn.reference)
-    row = deps.db.execute(select(discoveries)
-                          .where(discoveries.c.reference == withdrawn.reference)).first()
+    row = DISCOVERIES.find(deps.db, withdrawn.reference)
     decision = flow.stop(_state(row)) if row is not None else None
     if row is not None and decision is not None:
         _apply(deps, row, decision)
@@ -89,9 +84,9 @@ def _apply(deps: Deps, row: Row[Any], decision: flow.Decision, **values: Any) ->
         state = flow.Discovery(flow.Phase.STOPPED)
     if state.over:
         values["document"] = None  # the document's fields go no further than fulfilment
-    save_versioned(deps.db, discoveries, row, deps.now(), awaiting=_awaiting(state),
-                   completed=int(state.over), flow=flow.to_json(state),
-                   due_at=state.due_at(limits(deps)), **values)
+    DISCOVERIES.save(deps.db, row, deps.now(), awaiting=_awaiting(state),
+                     completed=int(state.over), flow=flow.to_json(state),
+                     due_at=state.due_at(limits(deps)), **values)
     holdings = [Holding.model_validate(h) for h in values.get("holdings", row.holdings)]
     _ask(deps, row.reference, decision.asks, row.customer_code, holdings)
     if state.phase is flow.Phase.COMPLETED:
@@ -139,8 +134,3 @@ def _awaiting(state: flow.Discovery) -> list[str]:
     return [w.store.value for w in state.waiting]
 
 
-def _load(deps: Deps, reference: str) -> Row[Any]:
-    row = deps.db.execute(select(discoveries).where(discoveries.c.reference == reference)).first()
-    if row is None:
-        raise Reject(f"no discovery is running for {reference}")
-    return row

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, insert, select
-
 from contracts.backoffice import StoreAction, StoreCommand, StoreResult
 from contracts.corrections import Corrections
 from contracts.discovery import DiscoveryCompleted
@@ -20,10 +18,9 @@ from contracts.vocabulary import Right
 from services.fulfilment import lifting, proof, review
 from services.fulfilment import steps as saga_steps
 from services.fulfilment.policy import plan
-from services.fulfilment.tables import fulfilments, withdrawals
+from services.fulfilment.repository import FULFILMENTS, overdue
+from services.fulfilment.tables import withdrawals
 from services.runtime.deps import Deps
-from services.runtime.errors import Reject
-from services.runtime.saga_state import save_versioned
 from services.runtime.withdrawals import is_withdrawn, remember_withdrawal
 
 RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
@@ -39,11 +36,10 @@ def start_fulfilment(discovered: DiscoveryCompleted, deps: Deps) -> None:
         saga_steps.begin(discovered, steps, weighed, deps)
         return
     refused = [o.model_dump(mode="json") for o in weighed.refused]
-    deps.db.execute(insert(fulfilments).values(
-        reference=discovered.reference, right=discovered.right.value,
+    FULFILMENTS.add(
+        deps.db, reference=discovered.reference, right=discovered.right.value,
         awaiting=[step.store.value for step in steps], outcomes=refused, export_refs=[],
-        state=RUNNING if steps else COMPLETED, version=1, updated_at=deps.now(),
-    ))
+        state=RUNNING if steps else COMPLETED, version=1, updated_at=deps.now())
     for step in steps:
         deps.publish(StoreCommand(
             command_id=f"{discovered.reference}:{step.action.value}:{step.store.value}",
@@ -70,11 +66,11 @@ def record_outcome(result: StoreResult, deps: Deps) -> None:
     if result.action is not StoreAction.EXPORT:
         saga_steps.on_result(result, deps)
         return
-    row = _load(deps, result.reference)
+    row = FULFILMENTS.get(deps.db, result.reference)
     if row.state != RUNNING or result.store.value not in row.awaiting:
         return
     if not result.ok:
-        save_versioned(deps.db, fulfilments, row, deps.now(), state=FAILED)
+        FULFILMENTS.save(deps.db, row, deps.now(), state=FAILED)
         deps.publish(FulfilmentFailed(
             reference=result.reference, right=row.right,
             reason=f"{result.store.value} failed to {result.action.value}: {result.error}",
@@ -85,8 +81,8 @@ def record_outcome(result: StoreResult, deps: Deps) -> None:
         {**o.model_dump(mode="json"), "store": result.store.value} for o in result.outcomes
     ]
     export_refs = row.export_refs + ([result.export_ref] if result.export_ref else [])
-    save_versioned(deps.db, fulfilments, row, deps.now(), awaiting=awaiting, outcomes=outcomes,
-                   export_refs=export_refs, state=RUNNING if awaiting else COMPLETED)
+    FULFILMENTS.save(deps.db, row, deps.now(), awaiting=awaiting, outcomes=outcomes,
+                     export_refs=export_refs, state=RUNNING if awaiting else COMPLETED)
     if not awaiting:
         _complete(deps, result.reference, Right(row.right), outcomes, export_refs)
 
@@ -94,7 +90,7 @@ def record_outcome(result: StoreResult, deps: Deps) -> None:
 def resend_overdue(tick: ClockTicked, deps: Deps) -> None:
     """Re-send store commands whose reply is overdue; give up after the last attempt. Lift
     the restrictions whose notice has gone and whose notice period has elapsed."""
-    for row in saga_steps.overdue(deps, tick.now):
+    for row in overdue(deps.db, tick.now):
         saga_steps.on_tick(row, tick.now, deps)
     lifting.on_tick(tick.now, deps)
 
@@ -115,8 +111,3 @@ def _complete(deps: Deps, reference: str, right: Right, outcomes: list[dict[str,
     ), subject=reference)
 
 
-def _load(deps: Deps, reference: str) -> Row[Any]:
-    row = deps.db.execute(select(fulfilments).where(fulfilments.c.reference == reference)).first()
-    if row is None:
-        raise Reject(f"no fulfilment is running for {reference}")
-    return row

@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, and_, insert, or_, select
+from sqlalchemy import Row
 
 from contracts.backoffice import StoreAction, StoreCommand, StoreResult
 from contracts.fulfilment import CategoryOutcome, FulfilmentFailed
@@ -31,10 +31,9 @@ from contracts.restriction import (
     RestrictionLiftRequested,
 )
 from contracts.vocabulary import Right, Store
-from services.fulfilment.tables import restrictions
+from services.fulfilment.repository import RESTRICTIONS, lifts_due
 from services.runtime.deps import Deps
 from services.runtime.errors import Reject
-from services.runtime.saga_state import save_versioned
 
 ACTIVE, ANNOUNCED, LIFTING, LIFTED, FAILED = (
     "active", "announced", "lifting", "lifted", "failed")
@@ -42,14 +41,13 @@ ACTIVE, ANNOUNCED, LIFTING, LIFTED, FAILED = (
 
 def remember(reference: str, command: dict[str, Any], deps: Deps) -> None:
     """The restriction saga committed: keep what the stores will need to lift it."""
-    deps.db.execute(insert(restrictions).values(
-        reference=reference, command=command, state=ACTIVE, awaiting=[], outcomes=[],
-        version=1, updated_at=deps.now()))
+    RESTRICTIONS.add(deps.db, reference=reference, command=command, state=ACTIVE, awaiting=[],
+                     outcomes=[], version=1, updated_at=deps.now())
 
 
 def announce(request: RestrictionLiftRequested, deps: Deps) -> None:
     """Record the lift as due after the notice period and have the customer told."""
-    row = _load(deps, request.reference)
+    row = RESTRICTIONS.find(deps.db, request.reference)
     if row is None:
         raise Reject(f"no restriction of {request.reference} is in force")
     if row.state == FAILED:
@@ -58,16 +56,16 @@ def announce(request: RestrictionLiftRequested, deps: Deps) -> None:
     if row.state != ACTIVE:
         return
     lift_at = deps.now() + timedelta(days=deps.settings.restriction_lift_notice_days)
-    save_versioned(deps.db, restrictions, row, deps.now(), state=ANNOUNCED,
+    RESTRICTIONS.save(deps.db, row, deps.now(), state=ANNOUNCED,
                    reason=request.reason, requested_by=request.requested_by, lift_at=lift_at)
     deps.publish(RestrictionLiftAnnounced(reference=request.reference, lift_on=lift_at.date()),
                  subject=request.reference)
 
 
 def notified(event: RestrictionLiftNotified, deps: Deps) -> None:
-    row = _load(deps, event.reference)
+    row = RESTRICTIONS.find(deps.db, event.reference)
     if row is not None and row.state == ANNOUNCED and row.notified_at is None:
-        save_versioned(deps.db, restrictions, row, deps.now(), notified_at=event.notified_at)
+        RESTRICTIONS.save(deps.db, row, deps.now(), notified_at=event.notified_at)
 
 
 def on_tick(now: datetime, deps: Deps) -> None:
@@ -75,14 +73,14 @@ def on_tick(now: datetime, deps: Deps) -> None:
     for row in _due(deps, now):
         if row.state == ANNOUNCED:
             stores = list(row.command["steps"])
-            save_versioned(deps.db, restrictions, row, now, state=LIFTING, awaiting=stores,
+            RESTRICTIONS.save(deps.db, row, now, state=LIFTING, awaiting=stores,
                            sent_at=now, attempts=1)
         elif row.attempts >= deps.settings.store_attempts:
             _fail(row, now, deps)
             continue
         else:
             stores = row.awaiting
-            save_versioned(deps.db, restrictions, row, now, sent_at=now,
+            RESTRICTIONS.save(deps.db, row, now, sent_at=now,
                            attempts=row.attempts + 1)
         for store in stores:
             _send(deps, row, Store(store))
@@ -96,7 +94,7 @@ def _fail(row: Row[Any], now: datetime, deps: Deps) -> None:
     lifted = [s for s in row.command["steps"] if s not in row.awaiting]
     if lifted:
         failure += "; lifted in: " + ", ".join(lifted)
-    save_versioned(deps.db, restrictions, row, now, state=FAILED, failure=failure)
+    RESTRICTIONS.save(deps.db, row, now, state=FAILED, failure=failure)
     deps.publish(FulfilmentFailed(
         reference=row.reference, right=Right.RESTRICTION, reason=failure,
         not_restored=[Store(s) for s in row.awaiting]), subject=row.reference)
@@ -106,14 +104,14 @@ def _lift_again(row: Row[Any], deps: Deps) -> None:
     """The back office asks again after a failed lift: the stores that did not answer are
     sent ``unrestrict`` again (same command id), with a fresh count of sends."""
     now = deps.now()
-    save_versioned(deps.db, restrictions, row, now, state=LIFTING, sent_at=now, attempts=1,
+    RESTRICTIONS.save(deps.db, row, now, state=LIFTING, sent_at=now, attempts=1,
                    failure=None)
     for store in row.awaiting:
         _send(deps, row, Store(store))
 
 
 def on_result(result: StoreResult, deps: Deps) -> None:
-    row = _load(deps, result.reference)
+    row = RESTRICTIONS.find(deps.db, result.reference)
     if row is None or row.state != LIFTING or result.store.value not in row.awaiting:
         return
     if not result.ok:
@@ -121,7 +119,7 @@ def on_result(result: StoreResult, deps: Deps) -> None:
     awaiting = [s for s in row.awaiting if s != result.store.value]
     outcomes = row.outcomes + [{**o.model_dump(mode="json"), "store": result.store.value}
                                for o in result.outcomes]
-    save_versioned(deps.db, restrictions, row, deps.now(), awaiting=awaiting,
+    RESTRICTIONS.save(deps.db, row, deps.now(), awaiting=awaiting,
                    outcomes=outcomes, state=LIFTING if awaiting else LIFTED)
     if not awaiting:
         deps.publish(RestrictionLifted(
@@ -131,12 +129,8 @@ def on_result(result: StoreResult, deps: Deps) -> None:
 
 
 def _due(deps: Deps, now: datetime) -> list[Row[Any]]:
-    t = restrictions.c
     timeout = timedelta(seconds=deps.settings.store_reply_timeout_s)
-    lift = and_(t.state == ANNOUNCED, t.notified_at.is_not(None), t.lift_at <= now)
-    resend = and_(t.state == LIFTING, t.sent_at <= now - timeout)
-    return list(deps.db.execute(select(restrictions).where(or_(lift, resend))
-                                .order_by(t.lift_at)).all())
+    return lifts_due(deps.db, now, timeout, ANNOUNCED, LIFTING)
 
 
 def _send(deps: Deps, row: Row[Any], store: Store) -> None:
@@ -147,8 +141,3 @@ def _send(deps: Deps, row: Row[Any], store: Store) -> None:
         customer_code=template["customer_code"], holdings=template["holdings"],
         categories=template["steps"][store.value]["categories"],
     ), subject=row.reference)
-
-
-def _load(deps: Deps, reference: str) -> Row[Any] | None:
-    query = select(restrictions).where(restrictions.c.reference == reference)
-    return deps.db.execute(query).first()

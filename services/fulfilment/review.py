@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from sqlalchemy import Row, select
+from sqlalchemy import Row
 
 from contracts.fulfilment import (
     FulfilmentClosed,
@@ -21,10 +21,10 @@ from contracts.fulfilment import (
 )
 from contracts.vocabulary import Right
 from services.fulfilment import saga, steps
-from services.fulfilment.tables import fulfilments, withdrawals
+from services.fulfilment.repository import FULFILMENTS
+from services.fulfilment.tables import withdrawals
 from services.runtime.deps import Deps
 from services.runtime.errors import Reject
-from services.runtime.saga_state import save_versioned
 from services.runtime.withdrawals import is_withdrawn
 
 log = structlog.get_logger()
@@ -33,9 +33,7 @@ CLOSED = "closed"
 
 
 def decide(decided: FulfilmentReviewDecided, deps: Deps) -> None:
-    row = _load(deps, decided.reference)
-    if row is None:
-        raise Reject(f"no fulfilment of {decided.reference} is known")
+    row = FULFILMENTS.get(deps.db, decided.reference)
     if row.state != FAILED:
         log.info("fulfilment.review_ignored", request_reference=decided.reference,
                  state=row.state)
@@ -59,20 +57,16 @@ def retry(row: Row[Any], deps: Deps) -> None:
 
 def forget(reference: str, deps: Deps) -> None:
     """A failed request was withdrawn before any decision: nothing is kept to retry it."""
-    row = _load(deps, reference)
+    row = FULFILMENTS.find(deps.db, reference)
     if row is not None and row.state == FAILED and row.command is not None:
-        save_versioned(deps.db, fulfilments, row, deps.now(), command=None)
+        FULFILMENTS.save(deps.db, row, deps.now(), command=None)
 
 
 def close(row: Row[Any], reason: str, deps: Deps) -> None:
     """The request ends here; what the saga kept to retry it goes."""
-    save_versioned(deps.db, fulfilments, row, deps.now(), state=CLOSED, command=None,
-                   due_at=None)
+    FULFILMENTS.save(deps.db, row, deps.now(), state=CLOSED, command=None, due_at=None)
     restored = row.saga is not None and not saga.from_json(row.saga).not_restored
     deps.publish(FulfilmentClosed(reference=row.reference, right=Right(row.right),
                                   reason=reason, restored=restored), subject=row.reference)
 
 
-def _load(deps: Deps, reference: str) -> Row[Any] | None:
-    return deps.db.execute(select(fulfilments).where(
-        fulfilments.c.reference == reference)).first()

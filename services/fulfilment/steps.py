@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, insert, select
+from sqlalchemy import Row
 
 from contracts.backoffice import StoreAction, StoreCommand, StoreResult
 from contracts.discovery import DiscoveryCompleted
@@ -18,9 +18,9 @@ from contracts.vocabulary import Right, Store
 from services.fulfilment import lifting, saga
 from services.fulfilment.policy import StoreStep
 from services.fulfilment.proof import Weighed
-from services.fulfilment.tables import fulfilments, withdrawals
+from services.fulfilment.repository import FULFILMENTS
+from services.fulfilment.tables import withdrawals
 from services.runtime.deps import Deps
-from services.runtime.saga_state import save_versioned
 from services.runtime.withdrawals import is_withdrawn
 
 WITHDRAWN = "the request was withdrawn before the change was committed"
@@ -48,18 +48,17 @@ def begin(discovered: DiscoveryCompleted, steps: list[StoreStep], weighed: Weigh
                                      "categories": [c.value for c in step.categories]}
                   for step in steps},
     }
-    deps.db.execute(insert(fulfilments).values(
-        reference=discovered.reference, right=discovered.right.value, awaiting=[],
+    FULFILMENTS.add(
+        deps.db, reference=discovered.reference, right=discovered.right.value, awaiting=[],
         outcomes=refused, export_refs=[], state=decision.saga.phase.value,
         saga=saga.to_json(decision.saga), command=command,
-        due_at=decision.saga.due_at(limits(deps)), version=1, updated_at=deps.now()))
-    row = _load(deps, discovered.reference)
-    assert row is not None
+        due_at=decision.saga.due_at(limits(deps)), version=1, updated_at=deps.now())
+    row = FULFILMENTS.get(deps.db, discovered.reference)
     _send(deps, row, decision.sends, decision.saga.run)
 
 
 def on_result(result: StoreResult, deps: Deps) -> None:
-    row = _load(deps, result.reference)
+    row = FULFILMENTS.find(deps.db, result.reference)
     if row is None or row.saga is None:
         return
     current = saga.from_json(row.saga)
@@ -96,16 +95,10 @@ def on_tick(row: Row[Any], now: datetime, deps: Deps) -> None:
         _apply(deps, row, decision)
 
 
-def overdue(deps: Deps, now: datetime) -> list[Row[Any]]:
-    t = fulfilments.c
-    query = select(fulfilments).where(t.due_at.is_not(None), t.due_at <= now)
-    return list(deps.db.execute(query.order_by(t.due_at)).all())
-
-
 def _apply(deps: Deps, row: Row[Any], decision: saga.Decision, **values: Any) -> None:
     state = decision.saga
     done = state.phase is saga.Phase.COMPLETED  # a failed saga keeps its command for a retry
-    save_versioned(deps.db, fulfilments, row, deps.now(), state=state.phase.value,
+    FULFILMENTS.save(deps.db, row, deps.now(), state=state.phase.value,
                    saga=saga.to_json(state), due_at=state.due_at(limits(deps)),
                    **({"command": None} if done else {}), **values)
     _send(deps, row, decision.sends, state.run)
@@ -148,6 +141,3 @@ def _send(deps: Deps, row: Row[Any], sends: tuple[saga.Send, ...], run: int) -> 
         ), subject=row.reference)
 
 
-def _load(deps: Deps, reference: str) -> Row[Any] | None:
-    query = select(fulfilments).where(fulfilments.c.reference == reference)
-    return deps.db.execute(query).first()

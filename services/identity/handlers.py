@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row
 
 from contracts.backoffice import StoreAction, StoreCommand, StoreResult
 from contracts.identity import (
@@ -30,7 +30,7 @@ from contracts.intake import (
 )
 from contracts.vocabulary import Right, Store
 from services.identity.checks import Decision, decide, identify_subject
-from services.identity.tables import verifications
+from services.identity.repository import VERIFICATIONS
 from services.runtime.deps import Deps
 from services.runtime.errors import Reject
 
@@ -40,14 +40,14 @@ MISSING_DOCUMENT = "la copie d'une pièce d'identité valide manque ou est illis
 
 
 def start_verification(registered: RequestRegistered, deps: Deps) -> None:
-    deps.db.execute(insert(verifications).values(
-        reference=registered.reference, right=registered.right.value,
+    VERIFICATIONS.add(
+        deps.db, reference=registered.reference, right=registered.right.value,
         received_at=registered.received_at, due_on=registered.due_on,
         outcome=DOCUMENT_REQUESTED,
         pending_claim={"subject": registered.subject.model_dump(mode="json"),
                        "representative": registered.representative.model_dump(mode="json")
                        if registered.representative else None},
-        details=registered.details.model_dump(mode="json"), updated_at=deps.now()))
+        details=registered.details.model_dump(mode="json"), updated_at=deps.now())
     if registered.identity_document is None:
         deps.publish(DocumentRequested(reference=registered.reference, right=registered.right,
                                        reason=MISSING_DOCUMENT), subject=registered.reference)
@@ -119,13 +119,12 @@ def _proof(row: Row[Any]) -> VerifiedDocument | None:
 def _ask_crm(deps: Deps, row: Row[Any], document: DocumentSummary) -> None:
     claim = SubjectClaim.model_validate(row.pending_claim["subject"])
     command_id = f"{row.reference}:identify:{document.copy_sha256[:16]}"
-    deps.db.execute(update(verifications).where(verifications.c.reference == row.reference)
-                    .values(outcome=AWAITING_CRM, command_id=command_id,
-                            document_kind=document.kind.value,
-                            document_sha256=document.copy_sha256,
-                            pending_claim={**row.pending_claim,
-                                           "document": document.model_dump(mode="json")},
-                            updated_at=deps.now()))
+    VERIFICATIONS.update(deps.db, row.reference, outcome=AWAITING_CRM, command_id=command_id,
+                         document_kind=document.kind.value,
+                         document_sha256=document.copy_sha256,
+                         pending_claim={**row.pending_claim,
+                                        "document": document.model_dump(mode="json")},
+                         updated_at=deps.now())
     deps.publish(StoreCommand(
         command_id=command_id, reference=row.reference, store=Store.CRM,
         action=StoreAction.IDENTIFY, customer_code=claim.customer_code, msisdn=claim.msisdn,
@@ -134,16 +133,12 @@ def _ask_crm(deps: Deps, row: Row[Any], document: DocumentSummary) -> None:
 
 
 def load(deps: Deps, reference: str) -> Row[Any]:
-    row = deps.db.execute(
-        select(verifications).where(verifications.c.reference == reference)).first()
-    if row is None:
-        raise Reject(f"no verification exists for {reference}")
-    return row
+    return VERIFICATIONS.get(deps.db, reference)
 
 
 def record(deps: Deps, row: Row[Any], outcome: str, checks: list[CheckResult] | None,
            **values: Any) -> None:
     if checks is not None:
         values["checks"] = [c.model_dump(mode="json") for c in checks]
-    deps.db.execute(update(verifications).where(verifications.c.reference == row.reference)
-                    .values(outcome=outcome, updated_at=deps.now(), **values))
+    VERIFICATIONS.update(deps.db, row.reference, outcome=outcome, updated_at=deps.now(),
+                         **values)
