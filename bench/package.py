@@ -29,17 +29,17 @@ from contracts.envelope import CloudEvent
 from contracts.vocabulary import Store
 from services.access_package.builder import build_package
 from services.access_package.opening import open_package
+from services.bootstrap import bootstrap
 from services.cli.seeding import load_population
 from services.population.demo import HEAVY_USER
 from services.population.generator import build_population
 from services.runtime.clock import FakeClock
-from services.runtime.database import create_service_engine
 from services.runtime.delivery import Delivery, Done
 from services.runtime.processor import Processor
 from services.runtime.settings import Settings
 from services.runtime.signing import sign
 from services.stores.retention import Retention
-from services.workers import worker
+from services.workers import STORES
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 REFERENCE = "DSR-2026-000001"
@@ -60,8 +60,8 @@ def export_heavy_user(settings: Settings, cdr_rows: int) -> float:
     population = build_population(seed=7400, subscribers=0, cdr_per_subscriber=20, now=NOW,
                                   heavy_cdr_events=cdr_rows)
     load_population(settings, population)
-    processors = {s.value: Processor(worker(s.value), create_service_engine(
-        s.value, settings, worker(s.value).tables), settings, FakeClock(NOW)) for s in Store}
+    app = bootstrap(settings, FakeClock(NOW), names=STORES)
+    processors = app.processors
     try:
         discovered = send(processors["crm"], settings, StoreCommand(
             command_id="bench-discover", reference=REFERENCE, store=Store.CRM,
@@ -74,8 +74,7 @@ def export_heavy_user(settings: Settings, cdr_rows: int) -> float:
                 action=StoreAction.EXPORT, customer_code=HEAVY_USER, holdings=holdings))
         return time.perf_counter() - started
     finally:
-        for processor in processors.values():
-            processor.engine.dispose()
+        app.dispose()
 
 
 def rss_mib() -> float:

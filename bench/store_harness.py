@@ -1,4 +1,5 @@
-"""A seeded CDR store in PostgreSQL driven through the real Processor, for ``bench.stores``."""
+"""A seeded CDR store in PostgreSQL driven through its real Processor (from bootstrap, on a
+fake clock), for ``bench.stores``."""
 
 from __future__ import annotations
 
@@ -13,21 +14,19 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, text
 
 from contracts.backoffice import Holding, StoreAction, StoreCommand
 from contracts.envelope import CloudEvent
 from contracts.vocabulary import Store
+from services.bootstrap import bootstrap
 from services.cdr import erasure
-from services.cdr.routes import WORKER
+from services.cdr.queries import event_count
 from services.cdr.sources import SOURCES, holding_scope
-from services.cdr.tables import cdr_events
 from services.population.demo import SubjectPlan
 from services.runtime.clock import FakeClock
-from services.runtime.database import create_service_engine
 from services.runtime.delivery import Delivery, Done
 from services.runtime.deps import Deps
-from services.runtime.processor import Processor
 from services.runtime.settings import Settings
 from services.runtime.signing import sign
 
@@ -42,19 +41,23 @@ def holdings_of(plan: SubjectPlan) -> list[Holding]:
 
 @dataclass
 class CdrStore:
-    """The CDR service of one bench schema, as the broker would drive it."""
+    """The CDR service of the bench schema ``prefix + "cdr"``, as the broker would drive it."""
 
     url: str
-    schema: str
+    prefix: str
     data_dir: Path
     _ids: Iterator[int] = field(default_factory=itertools.count)
 
     def __post_init__(self) -> None:
         self.settings = Settings(database_url=self.url, data_dir=self.data_dir,
                                  log_level="ERROR")
-        self.engine: Engine = create_service_engine(self.schema, self.settings,
-                                                    WORKER.tables)
-        self.processor = Processor(WORKER, self.engine, self.settings, FakeClock(NOW))
+        self.app = bootstrap(self.settings, FakeClock(NOW), names=("cdr",), prefix=self.prefix)
+        self.processor = self.app.processors["cdr"]
+        self.engine: Engine = self.app.engine("cdr")
+
+    @property
+    def schema(self) -> str:
+        return self.prefix + "cdr"
 
     def command(self, action: StoreAction, holdings: list[Holding]) -> StoreCommand:
         return StoreCommand(command_id=f"bench-{time.time_ns()}-{next(self._ids)}",
@@ -78,15 +81,14 @@ class CdrStore:
         return time.perf_counter() - started, data
 
     def rows(self) -> int:
-        with self.engine.connect() as db:
-            return int(db.execute(select(func.count()).select_from(cdr_events)).scalar_one())
+        return event_count(self.engine)
 
     def erase_rolled_back(self, holdings: list[Holding]) -> tuple[float, dict[str, Any]]:
         """The set-based erasure of the subject's events, timed, then rolled back so the
         store stays as seeded (the commit is not timed)."""
         with self.engine.connect() as db:
             transaction = db.begin()
-            deps = Deps(db=db, clock=FakeClock(NOW), settings=self.settings, service="cdr")
+            deps = Deps(db=db, clock=self.app.clock, settings=self.settings, service="cdr")
             started = time.perf_counter()
             result = erasure.erase(self.command(StoreAction.ERASE, holdings), deps)
             elapsed = time.perf_counter() - started
@@ -113,13 +115,13 @@ class CdrStore:
             return time.perf_counter() - started, rows
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        self.app.dispose()
 
 
-def peak_rss_of_export(url: str, schema: str, data_dir: str,
+def peak_rss_of_export(url: str, prefix: str, data_dir: str,
                        plan: SubjectPlan) -> tuple[int, int, int]:
     """Run in a fresh process: (records exported, peak RSS before, peak RSS after) in KiB."""
-    store = CdrStore(url, schema, Path(data_dir))
+    store = CdrStore(url, prefix, Path(data_dir))
     holdings = holdings_of(plan)
     store.send(StoreAction.DISCOVER, holdings)  # everything imported, the pool warm
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

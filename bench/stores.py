@@ -47,7 +47,7 @@ def prefix(rows: int) -> str:
 
 def load(url: str, rows: int, reuse: bool, data_dir: Path) -> tuple[CdrStore, float | None]:
     """The seeded store of ``rows`` CDR events, and the seconds its load took (None: reused)."""
-    store = CdrStore(url, prefix(rows) + "cdr", data_dir)
+    store = CdrStore(url, prefix(rows), data_dir)
     if reuse and store.rows() >= rows:
         console.print(f"reusing {prefix(rows)}* ({store.rows():,} CDR rows)")
         return store, None
@@ -87,11 +87,11 @@ def export_figures(store: CdrStore) -> tuple[int, float, int, float]:
             statistics.median(t for t, _ in copies))
 
 
-def memory(url: str, schema: str, data_dir: Path) -> list[tuple[str, int, int, int]]:
+def memory(url: str, prefix: str, data_dir: Path) -> list[tuple[str, int, int, int]]:
     found = []
     for code in ("CM-100001", HEAVY_USER):
         with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-            records, before, after = pool.submit(peak_rss_of_export, url, schema,
+            records, before, after = pool.submit(peak_rss_of_export, url, prefix,
                                                  str(data_dir), PLANS[code]).result()
         found.append((code, records, before, after))
     return found
@@ -116,7 +116,7 @@ def main() -> None:
             erased = [large.erase_rolled_back(holdings_of(PLANS[HEAVY_USER]))
                       for _ in range(3)]
         with console.status("peak memory of export"):
-            peaks = memory(url, large.schema, data_dir)
+            peaks = memory(url, large.prefix, data_dir)
         rows = {store.schema: store.rows() for store in (small, large)}
         for store in (small, large):
             store.dispose()

@@ -26,11 +26,11 @@ from rich.table import Table
 from bench.relay import measure
 from contracts.envelope import CONTENT_TYPE, EVENTS_EXCHANGE
 from contracts.intake import RequestDetails
-from contracts.vocabulary import Right
-from services.bootstrap import bootstrap
+from contracts.vocabulary import RequestState, Right
+from services.bootstrap import App, bootstrap
 from services.cli.demo import demo_intake
 from services.cli.seeding import load_population
-from services.intake.tables import requests
+from services.intake.queries import count_in_state
 from services.population.demo import demo_subjects
 from services.population.generator import build_population
 from services.runtime.amqp import topology
@@ -41,14 +41,6 @@ from services.runtime.settings import Settings
 # fulfilment, stores (export), fulfilment, notification, intake.
 SAGA_HOPS = 14
 console = Console()
-
-
-def _completed(app_engine: object) -> int:
-    from sqlalchemy import func, select
-
-    with app_engine.connect() as conn:  # type: ignore[attr-defined]
-        query = select(func.count()).where(requests.c.state == "completed")
-        return int(conn.execute(query).scalar_one())
 
 
 def run_saga(url: str, count: int, data_dir: Path) -> tuple[float, int]:
@@ -72,7 +64,7 @@ def run_saga(url: str, count: int, data_dir: Path) -> tuple[float, int]:
                               pika.BasicProperties(content_type=CONTENT_TYPE, delivery_mode=2))
     connection.close()
     with console.status("saga running") as status:
-        while (done := _completed(app.engine("intake"))) < count:
+        while (done := count_in_state(app.engine("intake"), RequestState.COMPLETED)) < count:
             status.update(f"saga running: {done}/{count} completed")
             time.sleep(0.2)
     elapsed = time.perf_counter() - started
@@ -83,8 +75,8 @@ def run_saga(url: str, count: int, data_dir: Path) -> tuple[float, int]:
     return count / elapsed, body_size
 
 
-def _reset(url: str, settings: Settings, app: object) -> None:
-    plan = topology.plan([p.worker for p in app.processors.values()], settings)  # type: ignore[attr-defined]
+def _reset(url: str, settings: Settings, app: App) -> None:
+    plan = topology.plan([p.worker for p in app.processors.values()], settings)
     connection = pika.BlockingConnection(pika.URLParameters(url))
     channel = connection.channel()
     for queue in plan.queues:

@@ -1,11 +1,13 @@
 """The one place where real adapters are built: engines, processors, buses.
 
-Tests call ``bootstrap`` with their own settings and a fake clock; entrypoints call it once.
+Tests call ``bootstrap`` with their own settings and a fake clock; entrypoints call it once;
+short-lived tools (the CLI's reports, the seeders, the benches) open ``services_of`` a few.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -49,7 +51,10 @@ def bootstrap(
     clock: Clock | None = None,
     names: Sequence[str] = ALL,
     configure_logs: bool = True,
+    prefix: str = "",
 ) -> App:
+    """The processors of ``names``, each on its own database ``prefix + name`` (a SQLite
+    file, or a PostgreSQL schema)."""
     settings = settings or Settings()
     clock = clock or SystemClock()
     if configure_logs:
@@ -58,8 +63,20 @@ def bootstrap(
     time_limit = TimeLimit(settings.handler_time_limit_s)
     for name in names:
         spec = worker(name)
-        engine = create_service_engine(name, settings, spec.tables)
+        engine = create_service_engine(prefix + name, settings, spec.tables)
         middleware: list[Middleware] = [MessageContext(), LogOutcome(name), CountOutcome(name),
                                          *policy(settings, time_limit)]
         processors[name] = Processor(spec, engine, settings, clock, middleware=middleware)
     return App(settings, clock, processors)
+
+
+@contextmanager
+def services_of(settings: Settings, *names: str, clock: Clock | None = None,
+                prefix: str = "") -> Iterator[App]:
+    """An app of just ``names`` for a tool that reads or fills their databases, then lets
+    go of them; the tool has configured the logs already."""
+    app = bootstrap(settings, clock, names, configure_logs=False, prefix=prefix)
+    try:
+        yield app
+    finally:
+        app.dispose()

@@ -12,10 +12,22 @@ from services.population.generator import Population
 from services.population.records import Subject
 from services.stores.bulk import BulkWriter, clear
 
+#: The tables a seed fills (the scale seed copies into them), and those it empties first: the
+#: same and the record of handled commands, whose results describe the old data.
+FILLED = SUBJECT_TABLES
+CLEARED = (*SUBJECT_TABLES, commands)
+#: The events, streamed apart: they are many.
+EVENTS = cdr_events
+
 
 def subject_rows(subject: Subject) -> Iterator[tuple[Table, Iterable[Any]]]:
     """The CDR store's records of one subject but its events (streamed apart, they are many)."""
     yield holds, subject.cdr_holds
+
+
+def network_rows(population: Population) -> Iterator[tuple[Table, Iterable[Any]]]:
+    """The records of no subject: the network's cells."""
+    yield cells, population.cells()
 
 
 def load(engine: Engine, population: Population, *, replace: bool = True) -> dict[str, int]:
@@ -25,9 +37,10 @@ def load(engine: Engine, population: Population, *, replace: bool = True) -> dic
     """
     with engine.begin() as db:
         if replace:
-            clear(db, (*SUBJECT_TABLES, commands))
+            clear(db, CLEARED)
         writer = BulkWriter(db)
-        writer.add_all(cells, population.cells())
+        for table, records in network_rows(population):
+            writer.add_all(table, records)
         writer.add_all(holds, population.cdr_holds())
         writer.add_all(cdr_events, population.cdr_events())
         return writer.flush()

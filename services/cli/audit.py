@@ -6,37 +6,23 @@ Attach with ``main.add_command(audit)`` and ``main.add_command(register)``.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine, select
 
+from services.audit import queries
 from services.audit import register as register_module
-from services.audit.chain import Break, Entry, first_break
-from services.audit.tables import audit_entries, chain_head, metadata
+from services.bootstrap import services_of
 from services.cli import clients
-from services.runtime.database import create_service_engine
+from services.cli.context import pass_settings
 from services.runtime.settings import Settings
 
 console = Console()
 errors = Console(stderr=True)
-
-
-def audit_engine(settings: Settings | None = None) -> Engine:
-    return create_service_engine("audit", settings or Settings(), metadata)
-
-
-def check_chain(engine: Engine) -> tuple[int, Break | None]:
-    """How many entries the log holds, and where the chain first breaks (None: intact)."""
-    with engine.connect() as conn:
-        head = conn.execute(select(chain_head.c.last_sequence, chain_head.c.last_hash)
-                            .where(chain_head.c.id == 1)).first()
-        result = conn.execute(select(audit_entries).order_by(audit_entries.c.sequence))
-        entries = [Entry.from_row(dict(row._mapping)) for row in result]
-    return len(entries), first_break(entries, (head[0], head[1]) if head else None)
 
 
 @click.group()
@@ -45,9 +31,11 @@ def audit() -> None:
 
 
 @audit.command()
-def verify() -> None:
+@pass_settings
+def verify(settings: Settings) -> None:
     """Recompute every link of the chain; exit 1 naming the first broken entry."""
-    count, broken = check_chain(audit_engine())
+    with services_of(settings, "audit") as app:
+        count, broken = queries.check_chain(app.engine("audit"))
     if broken is None:
         console.print(f"[green]audit chain intact[/]: {count} entries verified")
         return
@@ -58,25 +46,25 @@ def verify() -> None:
 
 @audit.command()
 @click.argument("reference")
-def trail(reference: str) -> None:
+@pass_settings
+def trail(settings: Settings, reference: str) -> None:
     """Every audited step of one request, in order."""
-    t = audit_entries.c
+    with services_of(settings, "audit") as app:
+        entries = queries.trail(app.engine("audit"), reference)
     table = Table(title=f"Audit trail of {reference}")
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("when (UTC)", no_wrap=True)
     table.add_column("event")
     table.add_column("summary")
     table.add_column("hash", no_wrap=True)
-    with audit_engine().connect() as conn:
-        query = select(audit_entries).where(t.reference == reference).order_by(t.sequence)
-        for row in conn.execute(query):
-            table.add_row(str(row.sequence), row.occurred_at.strftime("%Y-%m-%d %H:%M"),
-                          row.event_type.removesuffix(".v1"), _brief(row.summary),
-                          row.entry_hash[:8])
+    for entry in entries:
+        table.add_row(str(entry.sequence), entry.occurred_at.strftime("%Y-%m-%d %H:%M"),
+                      entry.event_type.removesuffix(".v1"), _brief(entry.summary),
+                      entry.entry_hash[:8])
     console.print(table)
 
 
-def _brief(summary: dict[str, object]) -> str:
+def _brief(summary: Mapping[str, object]) -> str:
     """A summary in a few words; per-category lists are counted, not spelled out."""
     words = []
     for key, value in sorted(summary.items()):
@@ -107,11 +95,13 @@ def _date(value: datetime) -> date:
               show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write; default: standard output.")
-def export(start: datetime, end: datetime, fmt: str, output: Path | None) -> None:
+@pass_settings
+def export(settings: Settings, start: datetime, end: datetime, fmt: str,
+           output: Path | None) -> None:
     """Write the register of requests received from --from to --to."""
     if end < start:
         raise click.BadParameter("--to is before --from", param_hint="--to")
-    with audit_engine().connect() as conn:
+    with services_of(settings, "audit") as app, app.engine("audit").connect() as conn:
         text, rows = register_module.export(conn, _date(start), _date(end), fmt,
                                             clients.CLOCK.now())
     if output is None:

@@ -32,16 +32,16 @@ from rich.progress import (
 )
 from sqlalchemy import Index, Table
 
-from services.cdr.tables import cdr_events, cells
+from services.bootstrap import bootstrap
+from services.cdr import seed as cdr_seed
 from services.cli.seeding import load_population
 from services.population.activity import traffic_windows
 from services.population.demo import SubjectPlan, demo_subjects
 from services.population.generator import Population, build_population, draw_subject
 from services.population.records import CdrEvent
-from services.runtime.database import create_service_engine
 from services.runtime.settings import Settings
 from services.stores.bulk import field_names
-from services.workers import STORES, worker
+from services.workers import STORES
 
 HEAVY_AT_SCALE = 100_000  # CDR events of each heavy user (CM-100015) in a scale seed
 INTERLEAVE = 1_000  # subjects whose events are written in turn, as a store filled over time
@@ -64,14 +64,13 @@ def seed_at_scale(settings: Settings, subscribers: int, cdr_rows: int,
                                prefix)
     url = (settings.database_dsn or "").replace("postgresql+psycopg://", "postgresql://", 1)
     schemas = {store: prefix + store for store in STORES}
-    for store, schema in schemas.items():
-        create_service_engine(schema, settings, worker(store).tables).dispose()
-    tables = {store: import_module(f"services.{store}.tables") for store in STORES}
+    bootstrap(settings, names=STORES, configure_logs=False, prefix=prefix).dispose()  # schemas
+    seeds = {store: import_module(f"services.{store}.seed") for store in STORES}
     with Progress(TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), TimeRemainingColumn(), console=console,
                   disable=console is None) as progress:
-        loaded = {store: [*tables[store].SUBJECT_TABLES] for store in STORES}
-        _truncate(url, schemas, {s: [*loaded[s], tables[s].commands] for s in STORES})
+        loaded = {store: [*seeds[store].FILLED] for store in STORES}
+        _truncate(url, schemas, {s: [*seeds[s].CLEARED] for s in STORES})
         indexes = {store: [i for t in loaded[store] for i in t.indexes] for store in STORES}
         _drop_indexes(url, schemas, indexes)
         try:
@@ -132,18 +131,19 @@ def _copy_subjects(url: str, schemas: dict[str, str], population: Population,
                    progress: Progress) -> tuple[Counter[str], int]:
     """Every subject drawn once, its records copied into the three stores; returns the rows
     per table and how many ordinary subscribers' worth of traffic to draw events for."""
-    rows = {store: import_module(f"services.{store}.seed").subject_rows for store in STORES}
+    seeds = {store: import_module(f"services.{store}.seed") for store in STORES}
     task = progress.add_task("subscribers (CRM, billing)",
                              total=len(demo_subjects()) + population.subscribers)
     ordinary = 0
     with ExitStack() as stack:
         streams = {store: stack.enter_context(CopyStreams(url, schema))
                    for store, schema in schemas.items()}
-        streams["cdr"].write_all(cells, population.cells())
+        for table, records in seeds["cdr"].network_rows(population):
+            streams["cdr"].write_all(table, records)
         for plan in population.plans():
             subject = draw_subject(plan, population.seed, population.now)
             for store, stream in streams.items():
-                for table, records in rows[store](subject):
+                for table, records in seeds[store].subject_rows(subject):
                     stream.write_all(table, records)
             ordinary += _shares(plan, population.now)
             progress.advance(task)
@@ -167,7 +167,7 @@ def _copy_events(url: str, schema: str, population: Population, cdr_rows: int, o
     task = progress.add_task("CDR events", total=heavy + per * ordinary)
     with CopyStreams(url, schema) as stream:
         events = interleaved(population.cdr_streams(), INTERLEAVE)
-        while stream.write_all(cdr_events, islice(events, EVENTS_PER_TICK)):
+        while stream.write_all(cdr_seed.EVENTS, islice(events, EVENTS_PER_TICK)):
             progress.update(task, completed=sum(stream.counts.values()))
     return Counter({f"cdr.{name}": n for name, n in stream.counts.items()})
 

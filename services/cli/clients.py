@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 from contracts.envelope import CONTENT_TYPE, EVENTS_EXCHANGE, CloudEvent
 from contracts.intake import RequestSubmitted
 from contracts.status import QueryRefused, StatusChanged, StatusQuery, StatusReply
-from services.cli.submission import Registration, registered_as, rejection_of
+from services.cli.submission import Registration, registered_as
+from services.intake.queries import rejection_of
 from services.runtime.amqp.connection import broker_url, kombu_options
 from services.runtime.clock import Clock, SystemClock
 from services.runtime.memory_bus import EmbeddedBus

@@ -16,6 +16,7 @@ from services.bootstrap import bootstrap
 from services.cli import tables
 from services.cli.clients import EmbeddedClient
 from services.cli.seeding import load_population
+from services.intake.queries import rejections
 from services.population.demo import SubjectPlan, demo_subjects
 from services.population.generator import build_population
 from services.runtime.settings import Settings
@@ -73,5 +74,5 @@ def run_demo(settings: Settings, console: Console) -> None:
     console.print(tables.outcomes_table(answered))
     console.print(tables.reasons_table(answered))
     console.print(tables.duplicates_table([duplicate]))
-    console.print(tables.rejections_table(app.engine("intake")))
+    console.print(tables.rejections_table(rejections(app.engine("intake"))))
     app.dispose()

@@ -19,6 +19,7 @@ from services.bootstrap import bootstrap
 from services.cli import follow_ups, operations, tables
 from services.cli.audit import audit, register
 from services.cli.clients import CLI_SOURCE, BusClient, EmbeddedClient, KombuClient
+from services.cli.context import pass_settings
 from services.cli.definitions import DEFINITIONS_PATH, definitions_json, grants
 from services.cli.package import package
 from services.cli.subjects import subjects_table
@@ -39,18 +40,20 @@ def _client(settings: Settings) -> BusClient:
 
 
 @click.group()
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Personal-data rights requests: intake, identity, discovery, fulfilment, notification."""
-    settings = Settings()  # logs on stderr, never among the tables on stdout
-    configure_logging(settings.log_level, settings.log_json)
+    settings = ctx.obj = Settings()  # the one read of DSR_*; every command gets these
+    configure_logging(settings.log_level, settings.log_json)  # stderr, never among the tables
 
 
 @main.command()
-def demo() -> None:
+@pass_settings
+def demo(settings: Settings) -> None:
     """Run every worker in-process on a fresh demo data set and show the outcomes."""
     from services.cli.demo import run_demo
 
-    run_demo(Settings(), console)
+    run_demo(settings, console)
 
 
 @main.command()
@@ -58,15 +61,15 @@ def demo() -> None:
               help="Run only these workers (repeatable); default: all of them.")
 @click.option("--clock/--no-clock", "with_clock", default=True, show_default=True,
               help="Also publish clock.ticked.v1 every DSR_TICK_S seconds.")
-def run(names: tuple[str, ...], with_clock: bool) -> None:
+@pass_settings
+def run(settings: Settings, names: tuple[str, ...], with_clock: bool) -> None:
     """Run workers against RabbitMQ (DSR_AMQP_URL) until SIGTERM or Ctrl-C."""
-    settings = Settings()
     if not settings.amqp_url:
         raise click.UsageError("set DSR_AMQP_URL, e.g. amqp://guest:guest@127.0.0.1:5672/%2F")
     if settings.signing_key is None and settings.signing_key_file is None:
         raise click.UsageError("set DSR_SIGNING_KEY or DSR_SIGNING_KEY_FILE: store commands "
                                "are signed with the deployment's key")
-    app = bootstrap(settings, names=names or ALL)
+    app = bootstrap(settings, names=names or ALL, configure_logs=False)
     runner = app.amqp_runner()
     if settings.health_port:
         operations.register_metrics(app, settings)
@@ -89,11 +92,11 @@ def run(names: tuple[str, ...], with_clock: bool) -> None:
 
 @main.command()
 @click.argument("services", nargs=-1, type=click.Choice(ALL))
-def migrate(services: tuple[str, ...]) -> None:
+@pass_settings
+def migrate(settings: Settings, services: tuple[str, ...]) -> None:
     """Bring each service's database (all by default) to its head schema revision."""
     from services.migrations import upgrade
 
-    settings = Settings()
     for service in services or ALL:
         upgrade(service, settings)
         console.print(f"{service}: at head")
@@ -106,7 +109,8 @@ def migrate(services: tuple[str, ...]) -> None:
 @click.option("--cdr-rows", type=click.IntRange(min=1),
               help="Operator scale: this many CDR events in all (COPY into PostgreSQL), "
                    "100,000 of them the heavy user's; --cdr-per-subscriber is then ignored.")
-def seed(subscribers: int, cdr_per_subscriber: int, seed_value: int,
+@pass_settings
+def seed(settings: Settings, subscribers: int, cdr_per_subscriber: int, seed_value: int,
          cdr_rows: int | None) -> None:
     """Fill the simulated CRM, billing and CDR stores with synthetic subscribers.
 
@@ -115,11 +119,11 @@ def seed(subscribers: int, cdr_per_subscriber: int, seed_value: int,
     if cdr_rows is not None:
         from services.cli.bulk_seed import seed_at_scale
 
-        counts = seed_at_scale(Settings(), subscribers, cdr_rows, console, seed=seed_value)
+        counts = seed_at_scale(settings, subscribers, cdr_rows, console, seed=seed_value)
     else:
         from services.cli.seeding import seed_stores
 
-        counts = seed_stores(Settings(), seed_value, subscribers, cdr_per_subscriber, console)
+        counts = seed_stores(settings, seed_value, subscribers, cdr_per_subscriber, console)
     console.print(tables.counts_table(counts))
     console.print("run [bold]dsr subjects[/] to see who to test with")
 
@@ -151,11 +155,13 @@ def subjects() -> None:
 @click.option("--received-at", type=click.DateTime(), help="Default: now (UTC).")
 @click.option("--return-address", "return_address", multiple=True,
               help="A letter's return address, one line per option (postal requests only).")
-def submit(channel: str, channel_reference: str, right: str, msisdn: str, full_name: str,
-           customer_code: str | None, nina: str | None, birth_date: datetime | None,
-           document_kind: str | None, document_number: str | None,
-           document_expires: datetime | None, scan: Path | None,
-           received_at: datetime | None, return_address: tuple[str, ...]) -> None:
+@pass_settings
+def submit(settings: Settings, channel: str, channel_reference: str, right: str, msisdn: str,
+           full_name: str, customer_code: str | None, nina: str | None,
+           birth_date: datetime | None, document_kind: str | None,
+           document_number: str | None, document_expires: datetime | None,
+           scan: Path | None, received_at: datetime | None,
+           return_address: tuple[str, ...]) -> None:
     """Publish an intake event, as the call centre or the back office would, and print the
     DSR reference it was registered as (or the earlier request it duplicates)."""
     birth = birth_date.date() if birth_date else None
@@ -164,7 +170,7 @@ def submit(channel: str, channel_reference: str, right: str, msisdn: str, full_n
         document = follow_ups.read_document(
             document_kind, document_number or "?", full_name, birth,
             document_expires.date() if document_expires else None, scan)
-    client = _client(Settings())
+    client = _client(settings)
     intake = RequestSubmitted(
         channel=Channel(channel), channel_reference=channel_reference,
         received_at=received_at.replace(tzinfo=UTC) if received_at else client.clock.now(),
@@ -190,22 +196,25 @@ def submit(channel: str, channel_reference: str, right: str, msisdn: str, full_n
 @click.option("--expires", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--scan", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               required=True, help="The scanned copy (hashed at intake, then dropped).")
-def document(reference: str, channel: str, document_kind: str, number: str, holder: str,
-             birth_date: datetime | None, expires: datetime, scan: Path) -> None:
+@pass_settings
+def document(settings: Settings, reference: str, channel: str, document_kind: str,
+             number: str, holder: str, birth_date: datetime | None, expires: datetime,
+             scan: Path) -> None:
     """Attach the identity document asked for to an existing request."""
     identity_document = follow_ups.read_document(
         document_kind, number, holder, birth_date.date() if birth_date else None,
         expires.date(), scan)
-    follow_ups.document(_client(Settings()), reference, channel, identity_document)
+    follow_ups.document(_client(settings), reference, channel, identity_document)
 
 
 @main.command()
 @click.argument("reference")
 @click.option("--channel", type=click.Choice([c.value for c in Channel]), default="callcentre",
               show_default=True)
-def withdraw(reference: str, channel: str) -> None:
+@pass_settings
+def withdraw(settings: Settings, reference: str, channel: str) -> None:
     """Withdraw a request that has not completed, at the subject's demand."""
-    follow_ups.withdraw(_client(Settings()), reference, channel)
+    follow_ups.withdraw(_client(settings), reference, channel)
 
 
 @main.command()
@@ -222,18 +231,20 @@ def withdraw(reference: str, channel: str) -> None:
               "on --close).")
 @click.option("--reviewer", default=lambda: os.environ.get("USER", "back-office"),
               show_default="$USER")
-def review(reference: str, decision: str | None, reason: str, reviewer: str) -> None:
+@pass_settings
+def review(settings: Settings, reference: str, decision: str | None, reason: str,
+           reviewer: str) -> None:
     """Decide a request in manual review: identity (--approve/--reject) or a failed
     fulfilment (--retry/--close)."""
     if decision is None:
         raise click.UsageError("choose one of --approve, --reject, --retry, --close")
-    follow_ups.review(_client(Settings()), reference, decision, reviewer, reason)
+    follow_ups.review(_client(settings), reference, decision, reviewer, reason)
 
 
 @main.command()
-def clock() -> None:
+@pass_settings
+def clock(settings: Settings) -> None:
     """Publish the time every DSR_TICK_S seconds (reminders, closures, deadlines)."""
-    settings = Settings()
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
@@ -242,9 +253,10 @@ def clock() -> None:
 
 @main.command()
 @click.argument("reference")
-def status(reference: str) -> None:
+@pass_settings
+def status(settings: Settings, reference: str) -> None:
     """Where a request stands, as a 7400 agent would tell the caller."""
-    reply = _client(Settings()).status(reference)
+    reply = _client(settings).status(reference)
     if reply is None:
         raise click.ClickException("no answer from the intake worker; is it running?")
     if isinstance(reply, QueryRefused):
@@ -266,7 +278,9 @@ def status(reference: str) -> None:
                    "amqp-<user> in --passwords-dir (deployment only: never into the repo).")
 @click.option("--passwords-dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Where the password files are, e.g. /run/secrets.")
-def topology(output: str, with_passwords: bool, passwords_dir: Path | None) -> None:
+@pass_settings
+def topology(settings: Settings, output: str, with_passwords: bool,
+             passwords_dir: Path | None) -> None:
     """Write the RabbitMQ definitions: the workers' topology and one user per service."""
     passwords = None
     if with_passwords:
@@ -277,7 +291,7 @@ def topology(output: str, with_passwords: bool, passwords_dir: Path | None) -> N
         missing = [g.user for g in grants() if passwords(g) is None]
         if missing:
             console.print(f"[yellow]no password for {', '.join(missing)}: they cannot log in")
-    Path(output).write_text(definitions_json(Settings(), passwords))
+    Path(output).write_text(definitions_json(settings, passwords))
     console.print(f"wrote {output}")
 
 
@@ -291,9 +305,10 @@ def restriction() -> None:
 @click.option("--reason", required=True, help="Why the restriction ends; kept in the record.")
 @click.option("--by", "requested_by", default=lambda: os.environ.get("USER", "back-office"),
               show_default="$USER")
-def lift(reference: str, reason: str, requested_by: str) -> None:
+@pass_settings
+def lift(settings: Settings, reference: str, reason: str, requested_by: str) -> None:
     """Lift REFERENCE's restriction after the notice period; the notice goes out first."""
-    follow_ups.lift_restriction(_client(Settings()), reference, reason, requested_by)
+    follow_ups.lift_restriction(_client(settings), reference, reason, requested_by)
 
 
 main.add_command(operations.dlq)

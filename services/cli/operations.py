@@ -8,29 +8,22 @@ from datetime import timedelta
 import click
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
 
-from contracts.vocabulary import RequestState
-from services.bootstrap import App
+from services.bootstrap import App, services_of
 from services.cli import clients
+from services.cli.context import pass_settings
 from services.cli.dead_letters import DeadLetterQueues
-from services.fulfilment.lifting import FAILED as LIFT_FAILED
-from services.fulfilment.tables import metadata as fulfilment_metadata
-from services.fulfilment.tables import restrictions
+from services.fulfilment.queries import FailedLift, failed_lifts
 from services.intake.figures import registry_figures
-from services.intake.tables import metadata as intake_metadata
-from services.intake.tables import requests
-from services.runtime.database import create_service_engine
+from services.intake.queries import StuckRequest, stuck_requests
 from services.runtime.metrics import REGISTRY, DeadLetterCollector, RegistryCollector
 from services.runtime.settings import Settings
 from services.workers import ALL, worker, workers
 
 console = Console()
-FINAL = [s.value for s in RequestState if s.is_final]
 
 
-def _queues() -> DeadLetterQueues:
-    settings = Settings()
+def _queues(settings: Settings) -> DeadLetterQueues:
     if not settings.amqp_url:
         raise click.UsageError("dead-letter queues live in RabbitMQ: set DSR_AMQP_URL")
     return DeadLetterQueues.from_settings(settings)
@@ -42,12 +35,13 @@ def dlq() -> None:
 
 
 @dlq.command("list")
-def list_queues() -> None:
+@pass_settings
+def list_queues(settings: Settings) -> None:
     """How many messages each worker has dead-lettered."""
     table = Table(title="Dead-letter queues")
     table.add_column("worker")
     table.add_column("messages", justify="right")
-    for name, depth in _queues().depths(workers()).items():
+    for name, depth in _queues(settings).depths(workers()).items():
         table.add_row(name, f"[red]{depth}[/]" if depth else "0")
     console.print(table)
 
@@ -55,12 +49,13 @@ def list_queues() -> None:
 @dlq.command()
 @click.argument("name", type=click.Choice(ALL))
 @click.option("--limit", default=50, show_default=True)
-def show(name: str, limit: int) -> None:
+@pass_settings
+def show(settings: Settings, name: str, limit: int) -> None:
     """The messages in one worker's dead-letter queue, with why each is there."""
     table = Table(title=f"dsr.{name}.dlq")
     for column in ("#", "event id", "type", "request", "reason"):
         table.add_column(column)
-    for letter in _queues().browse(worker(name), limit):
+    for letter in _queues(settings).browse(worker(name), limit):
         table.add_row(str(letter.position), letter.event_id, letter.event_type,
                       letter.subject, letter.reason)
     console.print(table)
@@ -70,11 +65,12 @@ def show(name: str, limit: int) -> None:
 @click.argument("name", type=click.Choice(ALL))
 @click.option("--event-id", "event_ids", multiple=True, help="Only these (repeatable).")
 @click.option("--all", "everything", is_flag=True, help="Every message in the queue.")
-def redrive(name: str, event_ids: tuple[str, ...], everything: bool) -> None:
+@pass_settings
+def redrive(settings: Settings, name: str, event_ids: tuple[str, ...], everything: bool) -> None:
     """Send dead-lettered messages back to where they were first published."""
     if not everything and not event_ids:
         raise click.UsageError("name --event-id … or --all")
-    moved = _queues().redrive(worker(name), None if everything else set(event_ids))
+    moved = _queues(settings).redrive(worker(name), None if everything else set(event_ids))
     console.print(f"redriven: {moved} message(s) from dsr.{name}.dlq")
 
 
@@ -89,39 +85,31 @@ def parse_age(text: str) -> timedelta:
 @click.command()
 @click.option("--older-than", default="1h", show_default=True,
               help="How long without a step, e.g. 30m, 6h, 2d.")
-def stuck(older_than: str) -> None:
+@pass_settings
+def stuck(settings: Settings, older_than: str) -> None:
     """Open requests that have not moved for a while, with their last step, and restriction
     lifts that failed (a store never answered ``unrestrict``)."""
     cutoff = clients.CLOCK.now() - parse_age(older_than)
-    engine = create_service_engine("intake", Settings(), intake_metadata)
-    r = requests.c
-    query = (select(r.reference, r.right, r.state, r.reason, r.updated_at, r.due_on)
-             .where(r.state.not_in(FINAL), r.updated_at < cutoff).order_by(r.updated_at))
+    with services_of(settings, "intake", "fulfilment") as app:
+        waiting = stuck_requests(app.engine("intake"), cutoff)
+        lifts = failed_lifts(app.engine("fulfilment"))
+    console.print(stuck_table(older_than, waiting, lifts))
+
+
+def stuck_table(older_than: str, waiting: list[StuckRequest], lifts: list[FailedLift]) -> Table:
+    """Lifts a store never answered come last: the request is completed, the lift waits for
+    a person (however recent), until a new ``dsr restriction lift`` sends it again."""
     table = Table(title=f"Requests with no step for more than {older_than}")
     for column in ("reference", "right", "last step", "since", "due", "note"):
         table.add_column(column)
-    with engine.connect() as conn:
-        for row in conn.execute(query):
-            table.add_row(row.reference, row.right, row.state,
-                          row.updated_at.strftime("%Y-%m-%d %H:%M"), row.due_on.isoformat(),
-                          row.reason or "")
-    engine.dispose()
-    _failed_lifts(table)
-    console.print(table)
-
-
-def _failed_lifts(table: Table) -> None:
-    """Restriction lifts a store never answered: the request is completed, the lift waits
-    for a person (however recent), until a new ``dsr restriction lift`` sends it again."""
-    engine = create_service_engine("fulfilment", Settings(), fulfilment_metadata)
-    t = restrictions.c
-    query = (select(t.reference, t.failure, t.updated_at).where(t.state == LIFT_FAILED)
-             .order_by(t.updated_at))
-    with engine.connect() as conn:
-        for row in conn.execute(query):
-            table.add_row(row.reference, "restriction", "lift failed",
-                          row.updated_at.strftime("%Y-%m-%d %H:%M"), "", row.failure or "")
-    engine.dispose()
+    for row in waiting:
+        table.add_row(row.reference, row.right, row.state,
+                      row.updated_at.strftime("%Y-%m-%d %H:%M"), row.due_on.isoformat(),
+                      row.reason or "")
+    for lift in lifts:
+        table.add_row(lift.reference, "restriction", "lift failed",
+                      lift.updated_at.strftime("%Y-%m-%d %H:%M"), "", lift.failure or "")
+    return table
 
 
 def register_metrics(app: App, settings: Settings) -> None:

@@ -11,6 +11,7 @@ from rich.console import Console
 from services.access_package.builder import package_directory
 from services.access_package.opening import PackageRefused, open_package
 from services.cli import clients
+from services.cli.context import pass_settings
 from services.runtime.settings import Settings
 
 console = Console()
@@ -26,9 +27,10 @@ def package() -> None:
 @click.option("--code", required=True, help="The one-time code sent to the customer by SMS.")
 @click.option("--output", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Where to write the decrypted documents (JSON, HTML, PDF for postal).")
-def open_(reference: str, code: str, output: Path) -> None:
+@pass_settings
+def open_(settings: Settings, reference: str, code: str, output: Path) -> None:
     """Decrypt REFERENCE's package; refuses an expired package or a wrong code."""
-    directory = package_directory(Settings().data_dir, reference)
+    directory = package_directory(settings.data_dir, reference)
     try:
         written = open_package(directory, code, output, clients.CLOCK.now())
     except PackageRefused as refused:

@@ -6,10 +6,10 @@ from importlib import import_module
 
 from rich.console import Console
 
+from services.bootstrap import services_of
 from services.population.generator import Population, build_population
-from services.runtime.database import create_service_engine
 from services.runtime.settings import Settings
-from services.workers import STORES, worker
+from services.workers import STORES
 
 
 def load_population(settings: Settings, population: Population,
@@ -17,15 +17,13 @@ def load_population(settings: Settings, population: Population,
     """Write each store's part of ``population`` into that store's own database
     (``prefix + store``), in batches."""
     counts: dict[str, int] = {}
-    for store in STORES:
-        engine = create_service_engine(prefix + store, settings, worker(store).tables)
-        try:
+    with services_of(settings, *STORES, prefix=prefix) as app:
+        for store in STORES:
             if console is not None:
                 console.print(f"seeding [bold]{prefix + store}[/] …")
-            loaded = import_module(f"services.{store}.seed").load(engine, population)
+            seed = import_module(f"services.{store}.seed")
+            loaded = seed.load(app.engine(store), population)
             counts.update({f"{store}.{table}": rows for table, rows in loaded.items()})
-        finally:
-            engine.dispose()
     return counts
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from services.intake import registry
-from services.intake.tables import rejected_intakes
 
 
 @dataclass(frozen=True)
@@ -37,10 +35,3 @@ def registered_as(intake_engine: Engine, channel_reference: str) -> str | None:
     with intake_engine.connect() as conn:
         return registry.find_by_channel_reference(conn, channel_reference)
 
-
-def rejection_of(intake_engine: Engine, event_id: str) -> list[tuple[str, str]]:
-    """The problems intake answered event ``event_id`` with (empty: not rejected)."""
-    query = select(rejected_intakes.c.problems).where(rejected_intakes.c.message_id == event_id)
-    with intake_engine.connect() as conn:
-        found = conn.execute(query).scalar_one_or_none()
-    return [(str(where), str(what)) for where, what in json.loads(found)] if found else []

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 
 from rich.table import Table
-from sqlalchemy import Engine, select
 
 from contracts.status import StatusReply
 from services.cli.submission import Registration
-from services.intake.tables import rejected_intakes
+from services.intake.queries import Rejection
 
 #: ``DSR-2026-000001``: a reference is never wrapped nor cut, whatever the terminal's width.
 REFERENCE_WIDTH = 15
@@ -94,14 +92,12 @@ def counts_table(counts: Mapping[str, int], title: str = "Seeded rows") -> Table
     return table
 
 
-def rejections_table(intake_engine: Engine) -> Table:
+def rejections_table(rejections: Iterable[Rejection]) -> Table:
     """Intakes refused at the front door, with the reason given back to the channel."""
     table = Table(title="Rejected intakes")
     table.add_column("channel reference")
     table.add_column("field")
     table.add_column("what was wrong")
-    with intake_engine.connect() as conn:
-        for row in conn.execute(select(rejected_intakes)):
-            for field, problem in json.loads(row.problems):
-                table.add_row(row.channel_reference or "(unknown)", field, problem)
+    for r in rejections:
+        table.add_row(r.channel_reference or "(unknown)", r.field, r.problem)
     return table

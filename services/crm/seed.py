@@ -23,6 +23,11 @@ from services.population.generator import Population
 from services.population.records import Subject
 from services.stores.bulk import BulkWriter, clear
 
+#: The tables a seed fills (the scale seed copies into them), and those it empties first: the
+#: same and the record of handled commands, whose results describe the old data.
+FILLED = SUBJECT_TABLES
+CLEARED = (*SUBJECT_TABLES, commands)
+
 
 def subject_rows(subject: Subject) -> Iterator[tuple[Table, Iterable[Any]]]:
     """The CRM's records of one subject, table by table (the scale seed copies the same)."""
@@ -44,7 +49,7 @@ def load(engine: Engine, population: Population, *, replace: bool = True) -> dic
     """
     with engine.begin() as db:
         if replace:
-            clear(db, (*SUBJECT_TABLES, commands))
+            clear(db, CLEARED)
         writer = BulkWriter(db)
         for subject in population.subjects():
             for table, records in subject_rows(subject):

@@ -19,11 +19,12 @@ from sqlalchemy import delete, select, update
 from contracts.status import ClockTicked
 from contracts.vocabulary import Category, Right
 from services.audit import register as audit_register
+from services.audit.queries import check_chain
 from services.audit.routes import WORKER
 from services.audit.tables import audit_entries, metadata
 from services.audit.tables import register as register_table
 from services.bootstrap import bootstrap
-from services.cli.audit import audit, check_chain, register
+from services.cli.audit import audit, register
 from services.runtime.database import create_service_engine
 from services.runtime.processor import Processor
 from services.workers import ALL, SAGA

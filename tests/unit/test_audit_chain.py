@@ -13,9 +13,9 @@ from contracts.intake import RequestDetails, RequestRegistered, SubjectClaim
 from contracts.status import StatusChanged
 from contracts.vocabulary import Channel, RequestState, Right
 from services.audit.chain import GENESIS, Break, Entry, entry_hash, first_break, verify
+from services.audit.queries import check_chain
 from services.audit.routes import WORKER
 from services.audit.tables import audit_entries, chain_head, metadata, register
-from services.cli.audit import check_chain
 from services.runtime.clock import SystemClock
 from services.runtime.database import create_service_engine
 from services.runtime.delivery import Delivery, Done

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BROKER_LIBRARIES = ("pika", "kombu", "dramatiq")
 WORKERS = ("intake", "identity", "discovery", "fulfilment", "notification", "audit")
+TOOLS = ("services/cli", "bench")
+#: A service's tables (``services.cli.tables`` is the CLI's own: tables people read).
+SERVICE_TABLES = re.compile(r"services\.(?!cli\.)\w+\.tables(\.|$)")
 
 
 def imports_of(path: Path) -> set[str]:
@@ -20,6 +24,21 @@ def imports_of(path: Path) -> set[str]:
             found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.add(node.module)
+    return found
+
+
+def names_of(path: Path) -> set[str]:
+    """What ``path`` imports (modules, and ``module.name`` of each name taken from one) and
+    every name and attribute it uses."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = imports_of(path)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.Name):
+            found.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            found.add(node.attr)
     return found
 
 
@@ -50,3 +69,29 @@ def test_no_handler_imports_a_broker_library(worker: str) -> None:
 def test_a_worker_reads_no_other_workers_tables(worker: str) -> None:
     others = tuple(f"services.{w}.tables" for w in WORKERS if w != worker)
     assert offending(f"services/{worker}", (), others) == []
+
+
+@pytest.mark.parametrize("folder", TOOLS)
+def test_the_tools_read_no_services_tables(folder: str) -> None:
+    """The CLI and the benches read a service's tables only through its own query modules."""
+    assert [f"{path.relative_to(ROOT)}: {name}" for path in modules(folder)
+            for name in sorted(names_of(path)) if SERVICE_TABLES.match(name)] == []
+
+
+@pytest.mark.parametrize("folder", TOOLS)
+def test_the_tools_build_no_adapters(folder: str) -> None:
+    """Engines come from ``services.bootstrap``, the one place real adapters are built."""
+    assert [f"{path.relative_to(ROOT)}: {name}" for path in modules(folder)
+            for name in sorted(names_of(path))
+            if name.rsplit(".", 1)[-1] == "create_service_engine"] == []
+
+
+def test_the_cli_reads_its_settings_once() -> None:
+    """Only the ``main`` group builds ``Settings()``; every command is handed them."""
+    def builds_settings(path: Path) -> bool:
+        return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                   and node.func.id == "Settings"
+                   for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+
+    assert [str(path.relative_to(ROOT)) for path in modules("services/cli")
+            if builds_settings(path)] == ["services/cli/main.py"]
