@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
+from services.audit import routes as audit
+from services.discovery import routes as discovery
+from services.fulfilment import routes as fulfilment
+from services.identity import routes as identity
+from services.intake import routes as intake
+from services.notification import routes as notification
 from services.runtime.routing import Worker
+from services.stores.registry import STORE_SERVICES
 
 SAGA = ("intake", "identity", "discovery", "fulfilment", "notification")
-STORES = ("crm", "billing", "cdr")
+STORES = tuple(STORE_SERVICES)
 OBSERVERS = ("audit",)
 ALL = SAGA + STORES + OBSERVERS
+
+_WORKERS: dict[str, Worker] = {
+    **{w.name: w for w in (intake.WORKER, identity.WORKER, discovery.WORKER, fulfilment.WORKER,
+                           notification.WORKER, audit.WORKER)},
+    **{name: store.worker for name, store in STORE_SERVICES.items()},
+}
 
 
 def worker(name: str) -> Worker:
     if name not in ALL:
         raise KeyError(f"unknown worker {name!r}; choose from {', '.join(ALL)}")
-    found: Worker = import_module(f"services.{name}.routes").WORKER
-    return found
+    return _WORKERS[name]
 
 
 def workers(names: tuple[str, ...] = ALL) -> list[Worker]:

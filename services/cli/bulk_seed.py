@@ -14,7 +14,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import replace
 from datetime import datetime
-from importlib import import_module
 from itertools import islice
 from types import TracebackType
 from typing import Any
@@ -41,6 +40,7 @@ from services.population.generator import Population, build_population, draw_sub
 from services.population.records import CdrEvent
 from services.runtime.settings import Settings
 from services.stores.bulk import field_names
+from services.stores.registry import store_service
 from services.workers import STORES
 
 HEAVY_AT_SCALE = 100_000  # CDR events of each heavy user (CM-100015) in a scale seed
@@ -65,12 +65,12 @@ def seed_at_scale(settings: Settings, subscribers: int, cdr_rows: int,
     url = (settings.database_dsn or "").replace("postgresql+psycopg://", "postgresql://", 1)
     schemas = {store: prefix + store for store in STORES}
     bootstrap(settings, names=STORES, configure_logs=False, prefix=prefix).dispose()  # schemas
-    seeds = {store: import_module(f"services.{store}.seed") for store in STORES}
+    seeds = {store: store_service(store) for store in STORES}
     with Progress(TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), TimeRemainingColumn(), console=console,
                   disable=console is None) as progress:
-        loaded = {store: [*seeds[store].FILLED] for store in STORES}
-        _truncate(url, schemas, {s: [*seeds[s].CLEARED] for s in STORES})
+        loaded = {store: [*seeds[store].filled] for store in STORES}
+        _truncate(url, schemas, {s: [*seeds[s].cleared] for s in STORES})
         indexes = {store: [i for t in loaded[store] for i in t.indexes] for store in STORES}
         _drop_indexes(url, schemas, indexes)
         try:
@@ -131,14 +131,14 @@ def _copy_subjects(url: str, schemas: dict[str, str], population: Population,
                    progress: Progress) -> tuple[Counter[str], int]:
     """Every subject drawn once, its records copied into the three stores; returns the rows
     per table and how many ordinary subscribers' worth of traffic to draw events for."""
-    seeds = {store: import_module(f"services.{store}.seed") for store in STORES}
+    seeds = {store: store_service(store) for store in STORES}
     task = progress.add_task("subscribers (CRM, billing)",
                              total=len(demo_subjects()) + population.subscribers)
     ordinary = 0
     with ExitStack() as stack:
         streams = {store: stack.enter_context(CopyStreams(url, schema))
                    for store, schema in schemas.items()}
-        for table, records in seeds["cdr"].network_rows(population):
+        for table, records in cdr_seed.network_rows(population):
             streams["cdr"].write_all(table, records)
         for plan in population.plans():
             subject = draw_subject(plan, population.seed, population.now)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from rich.console import Console
 
 from services.bootstrap import services_of
 from services.population.generator import Population, build_population
 from services.runtime.settings import Settings
+from services.stores.registry import store_service
 from services.workers import STORES
 
 
@@ -21,8 +20,7 @@ def load_population(settings: Settings, population: Population,
         for store in STORES:
             if console is not None:
                 console.print(f"seeding [bold]{prefix + store}[/] …")
-            seed = import_module(f"services.{store}.seed")
-            loaded = seed.load(app.engine(store), population)
+            loaded = store_service(store).load(app.engine(store), population)
             counts.update({f"{store}.{table}": rows for table, rows in loaded.items()})
     return counts
 

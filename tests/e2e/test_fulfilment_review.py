@@ -5,7 +5,6 @@ customer is told why, with the right to complain to the APDP."""
 from __future__ import annotations
 
 from datetime import date
-from importlib import import_module
 
 import pytest
 from sqlalchemy import select
@@ -18,6 +17,7 @@ from services.bootstrap import App
 from services.notification.tables import outbound_messages
 from services.runtime.deps import Deps
 from services.stores.commands import CommandRefused, StoreActionHandler
+from services.stores.registry import store_service
 from services.workers import ALL, STORES
 from tests.e2e.conftest import HarnessFactory
 from tests.e2e.test_fulfilment_saga import (
@@ -36,7 +36,7 @@ ALWAYS = date(2000, 1, 1), date(2100, 1, 1)
 
 def fail_once(monkeypatch: pytest.MonkeyPatch, store: str, action: StoreAction) -> None:
     """The store's first ``action`` runs, then answers that it failed; later ones succeed."""
-    actions = import_module(f"services.{store}.handlers").ACTIONS
+    actions = store_service(store).actions
     real: StoreActionHandler = actions[action]
     calls: list[str] = []
 
@@ -144,7 +144,7 @@ def test_a_retry_that_fails_again_returns_to_review_and_can_then_be_closed(
 def prepared_rows(app: App) -> dict[str, tuple[set[str], list[str]]]:
     found = {}
     for store in STORES:
-        table = import_module(f"services.{store}.tables").prepared_changes
+        table = store_service(store).prepared_changes
         with app.engine(store).connect() as db:
             rows = list(db.execute(select(table)))
         found[store] = ({r.state for r in rows}, [r.reference for r in rows])

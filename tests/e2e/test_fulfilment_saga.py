@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from services.runtime.clock import FakeClock
 from services.runtime.deps import Deps
 from services.runtime.errors import RetryLater
 from services.stores.commands import CommandRefused
+from services.stores.registry import store_service
 from services.workers import ALL, STORES
 from tests.conftest import embedded_settings
 from tests.e2e.conftest import HarnessFactory
@@ -47,7 +47,7 @@ def snapshot(app: App) -> Snapshot:
     """Every row of every store's personal-data tables."""
     found: Snapshot = {}
     for store in STORES:
-        tables = import_module(f"services.{store}.tables").SUBJECT_TABLES
+        tables = store_service(store).subject_tables
         with app.engine(store).connect() as db:
             found[store] = {t.name: [tuple(r) for r in db.execute(
                 select(t).order_by(*t.primary_key))] for t in tables}
@@ -57,7 +57,7 @@ def snapshot(app: App) -> Snapshot:
 def prepared_states(app: App) -> dict[str, set[str]]:
     found = {}
     for store in STORES:
-        table = import_module(f"services.{store}.tables").prepared_changes
+        table = store_service(store).prepared_changes
         with app.engine(store).connect() as db:
             found[store] = {row.state for row in db.execute(select(table))}
     return found
@@ -74,7 +74,7 @@ def in_state(state: str) -> Callable[[App], bool]:
 
 def fail_after(monkeypatch: pytest.MonkeyPatch, store: str, action: StoreAction) -> None:
     """The store carries out ``action``, then answers that it failed."""
-    actions = import_module(f"services.{store}.handlers").ACTIONS
+    actions = store_service(store).actions
     real = actions[action]
 
     def failing(command: StoreCommand, deps: Deps) -> StoreResult:
@@ -126,7 +126,7 @@ def test_a_store_that_never_answers_is_resent_then_compensated(
     def silent(command: StoreCommand, deps: Deps) -> StoreResult:
         raise RetryLater("the CDR database does not answer")
 
-    monkeypatch.setitem(import_module("services.cdr.handlers").ACTIONS,
+    monkeypatch.setitem(store_service("cdr").actions,
                         StoreAction.PREPARE, silent)
     clock = FakeClock(RECEIVED + timedelta(hours=1))
     settings = embedded_settings(tmp_path, store_reply_timeout_s=300, store_attempts=3,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ import pytest
 from sqlalchemy import event, func, insert, select
 
 from services.cdr.tables import cdr_events
+from services.stores.registry import store_service
 from tests.unit.test_stores_support import Backend, Stores, seeded_stores
 
 CODE = "CM-100003"
@@ -32,14 +32,14 @@ def stores(tmp_path: Path, store_backend: Backend) -> Iterator[Stores]:
 
 def data(stores: Stores, store: str) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of the store's personal-data tables, in key order."""
-    tables = import_module(f"services.{store}.tables").SUBJECT_TABLES
+    tables = store_service(store).subject_tables
     with stores.engine(store).connect() as db:
         return {t.name: [tuple(r) for r in db.execute(select(t).order_by(*t.primary_key))]
                 for t in tables}
 
 
 def prepared(stores: Stores, store: str) -> list[Any]:
-    table = import_module(f"services.{store}.tables").prepared_changes
+    table = store_service(store).prepared_changes
     with stores.engine(store).connect() as db:
         return list(db.execute(select(table)).all())
 
@@ -78,7 +78,7 @@ def test_prepare_restricts_the_rows_and_compensation_lifts_it(
 
 
 def restricted(stores: Stores, store: str) -> dict[str, int]:
-    tables = import_module(f"services.{store}.tables").SUBJECT_TABLES
+    tables = store_service(store).subject_tables
     with stores.engine(store).connect() as db:
         return {t.name: len(db.execute(select(t).where(t.c.restricted)).all())
                 for t in tables if "restricted" in t.c}
