@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from contracts.vocabulary import RequestState
-from services.intake.tables import reference_counters, requests
+from services.intake.tables import notices, reference_counters, requests
 
 
 def find_by_channel_reference(db: Connection, channel_reference: str) -> str | None:
@@ -52,3 +52,24 @@ def set_state(
     if state.is_final:
         values["completed_at"] = now
     db.execute(update(requests).where(requests.c.reference == reference).values(**values))
+
+
+_RANK = {"queued": 0, "sent": 1, "delivered": 2, "failed": 2, "expired": 2}
+
+
+def note_delivery(db: Connection, notice: dict[str, Any]) -> None:
+    """Record where a notice stands; a late, older state does not overwrite a newer one."""
+    found = db.execute(select(notices.c.state).where(
+        notices.c.notice_id == notice["notice_id"])).first()
+    if found is None:
+        db.execute(insert(notices).values(**notice))
+    elif _RANK[notice["state"]] > _RANK[found.state]:
+        db.execute(update(notices).where(notices.c.notice_id == notice["notice_id"])
+                   .values(state=notice["state"], at=notice["at"]))
+
+
+def notices_of(db: Connection, reference: str) -> list[dict[str, Any]]:
+    rows = db.execute(select(notices.c.kind, notices.c.medium, notices.c.state, notices.c.at)
+                      .where(notices.c.reference == reference)
+                      .order_by(notices.c.at, notices.c.notice_id)).all()
+    return [dict(r._mapping) for r in rows]
