@@ -16,6 +16,7 @@ from html import escape
 from pathlib import Path
 
 from contracts.notification import NoticeTask
+from services.access_package.pdf import letter_pdf
 from services.delivery import encoding
 from services.delivery.ports import (
     GatewayRefused,
@@ -114,11 +115,13 @@ def email_of(task: NoticeTask, sender: str, data_dir: Path) -> EmailMessage:
 
 
 def send_letter(task: NoticeTask, ledger: Ledger, room: PrintRoom, data_dir: Path) -> None:
-    if not task.document:
-        raise Reject(f"{task.notice_id}: a letter without its PDF cannot be printed")
+    """The notice's PDF (printed from its text when the notification worker made none)."""
     if not ledger.open(task):
         return
-    pdf = (data_dir / task.document).read_bytes()
+    if task.document:
+        pdf = (data_dir / task.document).read_bytes()
+    else:
+        pdf = letter_pdf(task.body, f"Orange Mali - {task.reference}")
     address = task.recipient.replace("\t", " ").replace("\n", " / ")
     name = room.drop(task.notice_id, pdf,
                      "\t".join((task.notice_id, task.reference, task.kind.value, address)))

@@ -1,0 +1,80 @@
+"""Notices really leave, on both buses: SMS to the SMSC simulator over SMPP, e-mail to an
+aiosmtpd relay, letters into the print room; each once, and back as delivered."""
+
+from __future__ import annotations
+
+from contracts.status import StatusReply
+from contracts.vocabulary import Category, Right
+from services.audit.queries import trail
+from services.delivery.print_room import MANIFEST
+from services.notification import queries as notification_queries
+from services.workers import ALL
+from tests.e2e.conftest import HarnessFactory
+from tests.support.delivering import delivering, gateway_settings, smtp_relay
+from tests.support.harness import App, final_count, request_rows, submit
+from tests.support.smsc import SmscSimulator
+from tests.support.subjects import SUBJECTS, request_for, seeded
+
+
+def sms_notices(app: App) -> list[dict[str, object]]:
+    return [n for n in notification_queries.notices(app.engine("notification"))
+            if n["medium"] == "sms" and str(n["recipient"]).startswith("+")]
+
+
+def test_every_notice_reaches_its_gateway_once_and_is_delivered(
+        start: HarnessFactory) -> None:
+    smsc = SmscSimulator().start()
+    try:
+        with smtp_relay() as (mailbox, smtp_port), \
+                start(ALL, **gateway_settings(smsc, smtp_port)) as harness, \
+                delivering(harness, harness.app.settings) as rig:
+            seeded(harness)
+            submit(harness, request_for("CM-100002", Right.RECTIFICATION, "d-rect",
+                                        corrections={"email": "moussa.k@example.ml"}))
+            submit(harness, request_for("CM-100005", Right.RESTRICTION, "d-restrict",
+                                        categories=[Category.PROFILES_SCORES]))
+            rig.settle(lambda app: final_count(app) == 2)
+            app = harness.app
+            expected = sum(int(str(n["parts"])) for n in sms_notices(app))
+            rig.settle(lambda app: len(smsc.accepted) == expected
+                       and all(n.state.value == "delivered"
+                               for r in request_rows(app)
+                               for n in _status(harness, r["reference"]).notices
+                               if n.medium.value == "sms"))
+            references = [r["reference"] for r in request_rows(app)]
+            replies = {ref: _status(harness, ref) for ref in references}
+            calls = notification_queries.calls_due(app.engine("notification"))
+            audited = [e.summary for ref in references
+                       for e in trail(app.engine("audit"), ref)]
+            room = app.settings.print_room
+            letters = sorted(p.name for p in room.glob("*.pdf"))
+            manifest = (room / MANIFEST).read_text().splitlines()
+            rig.settle(lambda app: len(mailbox.messages) >= 1)
+    finally:
+        smsc.stop()
+    # each SMS part accepted once, and only by the verified subjects' numbers
+    assert max(smsc.submit_counts().values()) == 1
+    verified = {SUBJECTS[c].msisdn.lstrip("+") for c in ("CM-100002", "CM-100005")}
+    assert {s.destination for s in smsc.accepted} <= verified
+    assert {s.source for s in smsc.accepted} == {"7400"}
+    for reply in replies.values():
+        outcome = [n for n in reply.notices if n.kind.value == "outcome"]
+        assert {(n.medium.value, n.state.value) for n in outcome} >= {("sms", "delivered")}
+    # before verification nothing went to the number: the acknowledgement waits for 7400
+    assert {c["kind"] for c in calls} >= {"acknowledgement"}
+    assert "acknowledgement" not in {n.kind.value for r in replies.values() for n in r.notices
+                                     if n.medium.value == "sms"}
+    # letters whole in the print room, one manifest line each
+    assert len(letters) == len(manifest) >= 2
+    assert all(line.count("\t") == 3 for line in manifest)
+    # the partners' notice went by e-mail, French text and HTML
+    message = mailbox.messages[0]
+    assert message["To"].endswith("@orangemali.example")
+    assert {part.get_content_type() for part in message.walk()} >= {"text/plain", "text/html"}
+    assert any(s.get("delivery") == "delivered" for s in audited)
+
+
+def _status(harness: object, reference: str) -> StatusReply:
+    reply = harness.client().status(reference)  # type: ignore[attr-defined]
+    assert isinstance(reply, StatusReply)
+    return reply
