@@ -54,25 +54,26 @@ def declare(broker: dramatiq.Broker, gateways: Gateways,
     declared = {}
     for medium, send in sending.items():
         declared[medium] = dramatiq.actor(
-            _run(send, ledger, settings.delivery_max_retries),
             actor_name=ACTORS[medium], queue_name=QUEUES[medium], broker=broker,
             max_retries=settings.delivery_max_retries,
             min_backoff=settings.delivery_min_backoff_ms,
             max_backoff=settings.delivery_max_backoff_ms,
-            throws=(Reject, GatewayRefused))
+            throws=(Reject, GatewayRefused))(_run(send, ledger, settings.delivery_max_retries))
     return declared
 
 
 def _run(send: Channel, ledger: Ledger, max_retries: int) -> Callable[[dict[str, Any]], None]:
     def deliver(notice: dict[str, Any]) -> None:
         task = NoticeTask.model_validate(notice)
+        message = CurrentMessage.get_current_message()
+        if message is not None and message.options.get("redriven"):
+            ledger.reopen(task.notice_id)
         try:
             send(task)
         except (Reject, GatewayRefused) as error:
             ledger.failed(task.notice_id, str(error))
             raise
         except GatewayUnavailable as error:
-            message = CurrentMessage.get_current_message()
             retries = message.options.get("retries", 0) if message is not None else 0
             if retries >= max_retries:
                 ledger.failed(task.notice_id, f"gave up after {retries + 1} attempts: {error}")

@@ -47,6 +47,14 @@ class Ledger:
                 return True
             return bool(row.state in OPEN)
 
+    def reopen(self, notice_id: str) -> None:
+        """An operator redrove a failed notice: it is queued again (its parts the SMSC took
+        stay taken)."""
+        with self._transaction() as deps:
+            deps.db.execute(update(deliveries).where(deliveries.c.notice_id == notice_id,
+                                                     deliveries.c.state == S.FAILED.value)
+                            .values(state=S.QUEUED.value, reason=None, finished_at=None))
+
     def parts(self, notice_id: str) -> dict[int, str | None]:
         """Parts already submitted (message id) or in doubt (None: submitting when a crash
         came)."""

@@ -7,6 +7,7 @@ before the task is retried with dramatiq's backoff.
 
 from __future__ import annotations
 
+import contextlib
 import select
 import socket
 import threading
@@ -103,10 +104,8 @@ class SmppGateway:
         client = getattr(self._local, "client", None)
         self._local.client = None
         if client is not None:
-            try:
+            with contextlib.suppress(Exception):  # already broken
                 client.disconnect()
-            except Exception:  # noqa: BLE001 - already broken
-                pass
 
     def close(self) -> None:
         client = getattr(self._local, "client", None)
@@ -161,7 +160,7 @@ class ReceiptListener:
                 while not self._stop.is_set():
                     client.read_once()
                 client.disconnect()
-            except Exception as e:  # noqa: BLE001 - the SMSC went away: bind again
+            except Exception as e:
                 self.bound.clear()
                 log.warning("smpp.receiver_lost", error=repr(e)[:200])
                 self._stop.wait(1.0)

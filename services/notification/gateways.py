@@ -17,8 +17,8 @@ from contracts.notification import (
     DeliveryState,
     DeliveryUpdated,
     Medium,
-    NotificationKind,
     NoticeTask,
+    NotificationKind,
 )
 from services.notification.addressing import HELD_FOR_CALL_CENTRE, POSTAL
 from services.notification.tables import call_list

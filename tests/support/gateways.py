@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from contracts.notification import Medium, NotificationKind, NoticeTask
+from contracts.notification import Medium, NoticeTask, NotificationKind
 from services.bootstrap import App, bootstrap, delivery_ledger
 from services.delivery.ports import GatewayUnavailable, InDoubt
 from services.delivery.repository import Ledger
