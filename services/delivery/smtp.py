@@ -25,6 +25,8 @@ class SmtpGateway:
                 if s.smtp_user:
                     relay.login(s.smtp_user, s.smtp_secret() or "")
                 relay.send_message(message)
+        except smtplib.SMTPAuthenticationError as e:  # our settings are wrong: wait for a fix
+            raise GatewayUnavailable(f"SMTP relay refused our login ({e.smtp_code})") from e
         except smtplib.SMTPResponseException as e:
             kind = GatewayUnavailable if 400 <= e.smtp_code < 500 else GatewayRefused
             raise kind(f"SMTP relay answered {e.smtp_code}") from e

@@ -3,6 +3,8 @@ aiosmtpd relay, letters into the print room; each once, and back as delivered.""
 
 from __future__ import annotations
 
+import re
+
 from contracts.status import StatusReply
 from contracts.vocabulary import Category, Right
 from services.audit.queries import trail
@@ -80,3 +82,32 @@ def _status(harness: object, reference: str) -> StatusReply:
     reply = harness.client().status(reference)  # type: ignore[attr-defined]
     assert isinstance(reply, StatusReply)
     return reply
+
+
+def test_a_package_code_that_never_arrives_goes_to_the_call_centre_not_the_post(
+        start: HarnessFactory) -> None:
+    smsc = SmscSimulator().start()
+    smsc.behaviour.receipt_state = "UNDELIV"
+    try:
+        with smtp_relay() as (_mailbox, smtp_port), \
+                start(ALL, **gateway_settings(smsc, smtp_port)) as harness, \
+                delivering(harness, harness.app.settings) as rig:
+            seeded(harness)
+            submit(harness, request_for("CM-100001", Right.ACCESS, "d-access"))
+            rig.settle(lambda app: any(
+                c["kind"] == "package_code"
+                for c in notification_queries.calls_due(app.engine("notification"))))
+            app = harness.app
+            calls = notification_queries.calls_due(app.engine("notification"))
+            code_sms = [n for n in sms_notices(app) if n["kind"] == "package_code"]
+            letters = [n for n in notification_queries.notices(app.engine("notification"))
+                       if n["medium"] == "letter"]
+    finally:
+        smsc.stop()
+    (call,) = [c for c in calls if c["kind"] == "package_code"]
+    assert "SMS failed" in call["reason"]
+    match = re.search(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}\b", str(code_sms[0]["body"]))
+    assert match is not None
+    code = match.group(0)
+    assert all(code not in str(letter["body"]) for letter in letters)
+    assert [n["kind"] for n in letters] == ["outcome"], "the outcome letter went anyway"
