@@ -60,8 +60,8 @@ def send_sms(task: NoticeTask, ledger: Ledger, ports: SmsPorts) -> None:
 
 def _submit_part(task: NoticeTask, ledger: Ledger, ports: SmsPorts, number: int, part: bytes,
                  encoded: encoding.Encoded) -> str:
+    ports.pace.acquire()  # before the mark: a crash must not find it marked, then idle
     ledger.submitting(task.notice_id, number)
-    ports.pace.acquire()
     try:
         message_id = ports.gateway.submit(task.recipient.lstrip("+"), part,
                                           data_coding=encoded.data_coding,
