@@ -99,7 +99,7 @@ def main() -> None:
         print(f"path      delivery actor, {base.delivery_threads} threads, "
               f"{'RabbitMQ' if base.amqp_url else 'stub broker'}  {path:8.0f} notices/s "
               f"({path / raw:.0%} of the ceiling)")
-        held, times = through_path(smsc, args.rate_notices, args.tps, Path(tmp) / "rate", base)
+        _, times = through_path(smsc, args.rate_notices, args.tps, Path(tmp) / "rate", base)
         span = max(times) - min(times)
         seen = (len(times) - 1) / span if span else float("inf")
         print(f"rate      DSR_SMSC_TPS={args.tps:g}: the SMSC saw {seen:.2f} submit_sm/s "

@@ -22,7 +22,7 @@ from services.delivery.print_room import PrintRoomFolder
 from services.delivery.repository import Ledger
 from services.delivery.smpp import ReceiptListener, SmppGateway
 from services.delivery.smtp import SmtpGateway
-from services.delivery.throttle import Slots
+from services.delivery.throttle import Pace
 from services.runtime.amqp.runner import AmqpRunner
 from services.runtime.clock import Clock, SystemClock
 from services.runtime.database import create_service_engine
@@ -114,15 +114,16 @@ def delivery_worker(app: App, broker: dramatiq.Broker, sms: SmsGateway | None = 
     room = PrintRoomFolder(settings.print_room)
     gateways = Gateways(
         ledger,
-        channels.SmsPorts(sms, Slots(settings.smsc_tps)) if sms else None,
-        channels.MailPorts(mail, Slots(settings.smtp_per_minute / 60), settings.smtp_sender,
+        channels.SmsPorts(sms, Pace.per_second(settings.smsc_tps)) if sms else None,
+        channels.MailPorts(mail, Pace.per_minute(settings.smtp_per_minute), settings.smtp_sender,
                            settings.data_dir) if mail else None,
         lambda task: channels.send_letter(task, ledger, room, settings.data_dir))
     listener = None
     if settings.smsc_host and settings.smsc_receipts:
         listener = ReceiptListener(settings, ledger.receipt)
+    closers = (sms.close,) if isinstance(sms, SmppGateway) else ()
     return TaskWorker(broker, declare(broker, gateways, settings), settings.delivery_threads,
-                      listener)
+                      listener, closers)
 
 
 def delivery_ledger(app: App) -> Ledger:

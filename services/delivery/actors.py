@@ -23,6 +23,7 @@ from services.delivery.ports import GatewayRefused, GatewayUnavailable
 from services.delivery.repository import Ledger
 from services.delivery.routes import ACTORS, QUEUES
 from services.runtime.errors import Reject
+from services.runtime.memory_bus import EmbeddedBus
 from services.runtime.settings import Settings
 
 Channel = Callable[[NoticeTask], None]
@@ -90,6 +91,7 @@ class TaskWorker:
     actors: dict[Medium, dramatiq.Actor[Any, Any]]
     threads: int
     listener: Any = None  # smpp.ReceiptListener, when receipts are asked for
+    closers: tuple[Callable[[], None], ...] = ()  # the gateways' binds, closed on stop
     worker: dramatiq.Worker | None = None
 
     def start(self) -> None:
@@ -102,6 +104,8 @@ class TaskWorker:
     def stop(self) -> None:
         if self.worker is not None:
             self.worker.stop()
+        for close in self.closers:
+            close()
         if self.listener is not None:
             self.listener.stop()
 
@@ -109,18 +113,33 @@ class TaskWorker:
         """Embedded bus: move the tasks it routed to the actors' queues onto this (stub)
         broker; return how many."""
         moved = 0
-        for queue in QUEUES.values():
+        for queue in (actor.queue_name for actor in self.actors.values()):
             while (body := take(queue)) is not None:
                 self.broker.enqueue(dramatiq.Message.decode(body))
                 moved += 1
+        return moved
+
+    def drain(self, bus: EmbeddedBus) -> int:
+        """Embedded bus and stub broker, one round: the bus's messages, the tasks they
+        enqueued, the events the actors committed; how many tasks and events moved."""
+
+        def take(queue: str) -> bytes | None:
+            delivery = bus.broker.take(queue)
+            return None if delivery is None else delivery.body
+
+        bus.run_until_idle()
+        moved = self.hand_over(take)
+        if moved:
+            self.join()
+        moved += bus.recover_outboxes()
+        bus.run_until_idle()
         return moved
 
     def join(self) -> None:
         """Stub broker: wait until every queue is drained (retries included)."""
         join = getattr(self.broker, "join", None)
         assert join is not None, "join is the stub broker's"
-        for queue in QUEUES.values():
-            if queue in self.broker.get_declared_queues():
-                join(queue, fail_fast=False)
+        for actor in self.actors.values():
+            join(actor.queue_name, fail_fast=False)
         if self.worker is not None:
             self.worker.join()

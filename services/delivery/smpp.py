@@ -45,6 +45,8 @@ class SmppGateway:
         self._settings = settings
         self._sleep = sleep
         self._local = threading.local()
+        self._binds: set[Any] = set()
+        self._lock = threading.Lock()
 
     def submit(self, destination: str, short_message: bytes, *, data_coding: int,
                esm_class: int) -> str:
@@ -98,22 +100,31 @@ class SmppGateway:
         if client is None:
             client = _client(self._settings, "transmitter")
             self._local.client = client
+            with self._lock:
+                self._binds.add(client)
         return client
 
     def _drop(self) -> None:
         client = getattr(self._local, "client", None)
         self._local.client = None
         if client is not None:
-            with contextlib.suppress(Exception):  # already broken
-                client.disconnect()
+            _disconnect(client, self._binds, self._lock)
 
     def close(self) -> None:
-        client = getattr(self._local, "client", None)
-        if client is not None:
-            try:
+        """Unbind every thread's bind (the worker has stopped)."""
+        with self._lock:
+            binds = list(self._binds)
+        for client in binds:
+            with contextlib.suppress(Exception):
                 client.unbind()
-            finally:
-                self._drop()
+            _disconnect(client, self._binds, self._lock)
+
+
+def _disconnect(client: Any, binds: set[Any], lock: threading.Lock) -> None:
+    with lock:
+        binds.discard(client)
+    with contextlib.suppress(Exception):  # already broken
+        client.disconnect()
 
 
 def _alive(client: Any) -> bool:
@@ -144,24 +155,33 @@ class ReceiptListener:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="smpp-receipts", daemon=True)
         self.bound = threading.Event()
+        self._client: Any = None
 
     def start(self) -> None:
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
+        client, self._client = self._client, None
+        if client is not None:
+            with contextlib.suppress(Exception):  # unblocks the read
+                client.disconnect()
 
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                client = _client(self._settings, "receiver")
+                client = self._client = _client(self._settings, "receiver")
                 client.set_message_received_handler(self._received)
                 self.bound.set()
                 while not self._stop.is_set():
                     client.read_once()
+                with contextlib.suppress(Exception):
+                    client.unbind()
                 client.disconnect()
-            except Exception as e:
+            except Exception as e:  # the SMSC went away: bind again
                 self.bound.clear()
+                if self._stop.is_set():
+                    return
                 log.warning("smpp.receiver_lost", error=repr(e)[:200])
                 self._stop.wait(1.0)
 

@@ -1,31 +1,53 @@
 """A gateway's contracted throughput, held by every thread of a delivery process.
 
-Each send waits for its own slot, ``1/rate`` after the previous one: no burst above the
-contract even after a pause (an SMSC counts submit_sm per second and answers ESME_RTHROTTLED
-past it). One delivery process per gateway account holds the contract; several share it by
-dividing the rate (DSR_SMSC_TPS, DSR_SMTP_PER_MINUTE).
+An SMSC counts submit_sm per second (and answers ESME_RTHROTTLED past its contract); an SMTP
+relay counts messages per minute. ``Pace(limit, seconds)`` lets at most ``limit`` sends start
+in any window of ``seconds`` (it remembers when the last ``limit`` started), and never two
+closer than 80 % of their mean interval, so a pause is caught up without a burst at the
+gateway. One delivery process per gateway account holds the contract; several share it by
+dividing it (DSR_SMSC_TPS, DSR_SMTP_PER_MINUTE).
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 
+SPACING = 0.8  # of the mean interval: the closest two sends may be
 
-class Slots:
-    def __init__(self, per_second: float, clock: Callable[[], float] = time.monotonic,
+
+class Pace:
+    def __init__(self, limit: float, seconds: float = 1.0,
+                 clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep) -> None:
-        self._interval = 1.0 / per_second
+        rate = limit / seconds
+        self._count = max(1, math.floor(limit))
+        self._seconds = self._count / rate  # a fractional limit: the window that fits it
+        self._spacing = SPACING / rate
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
-        self._next = 0.0
+        self._started: deque[float] = deque(maxlen=self._count)
+
+    @classmethod
+    def per_second(cls, rate: float) -> Pace:
+        return cls(rate, 1.0)
+
+    @classmethod
+    def per_minute(cls, rate: float) -> Pace:
+        return cls(rate, 60.0)
 
     def acquire(self) -> None:
         with self._lock:
             now = self._clock()
-            slot = max(now, self._next)
-            self._next = slot + self._interval
+            slot = now
+            if self._started:
+                slot = max(slot, self._started[-1] + self._spacing)
+            if len(self._started) == self._count:
+                slot = max(slot, self._started[0] + self._seconds)
+            self._started.append(slot)
         if slot > now:
             self._sleep(slot - now)

@@ -68,21 +68,8 @@ class Rig:
             if time.monotonic() > deadline:
                 raise AssertionError(f"the notices did not settle within {timeout_s} s")
             if isinstance(self.harness, EmbeddedHarness):
-                self._pump(self.harness)
+                self.tasks.drain(self.harness.bus)
             time.sleep(0.05)
-
-    def _pump(self, harness: EmbeddedHarness) -> None:
-        bus = harness.bus
-
-        def take(queue: str) -> bytes | None:
-            delivery = bus.broker.take(queue)
-            return None if delivery is None else delivery.body
-
-        bus.run_until_idle()
-        if self.tasks.hand_over(take):
-            self.tasks.join()
-        bus.recover_outboxes()  # what the actors committed: their delivery events
-        bus.run_until_idle()
 
 
 @contextmanager

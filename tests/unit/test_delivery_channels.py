@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from contracts.notification import Medium
 from services.delivery import channels, encoding, receipts
 from services.delivery.ports import GatewayUnavailable, InDoubt
 from services.delivery.print_room import MANIFEST, PrintRoomFolder
-from services.delivery.throttle import Slots
+from services.delivery.throttle import Pace
 from services.notification.sms import sms_parts
 from services.runtime.errors import Reject
 from services.runtime.settings import Settings
@@ -167,15 +168,49 @@ def test_a_letter_is_dropped_whole_with_one_manifest_line(settings: Settings,
     assert not ledger.confirmed("DSR-2026-000001/1"), "confirmed once"
 
 
-def test_the_pace_never_exceeds_the_contracted_rate() -> None:
-    now = [0.0]
-    slept: list[float] = []
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.starts: list[float] = []
 
-    def sleep(s: float) -> None:
-        slept.append(s)
-        now[0] += s
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
 
-    slots = Slots(5.0, clock=lambda: now[0], sleep=sleep)
-    for _ in range(11):
-        slots.acquire()
-    assert now[0] == pytest.approx(2.0), "11 sends at 5 per second take 2 seconds"
+
+def paced(pace: Pace, clock: FakeTime, count: int, work_s: float = 0.0) -> list[float]:
+    for _ in range(count):
+        pace.acquire()
+        clock.starts.append(clock.now)
+        clock.now += work_s
+    return clock.starts
+
+
+def busiest(starts: list[float], window: float) -> int:
+    return max(sum(1 for t in starts if s <= t < s + window) for s in starts)
+
+
+def test_the_pace_holds_the_contracted_rate_without_bursts() -> None:
+    clock = FakeTime()
+    pace = Pace(50, 1.0, clock=lambda: clock.now, sleep=clock.sleep)
+    starts = paced(pace, clock, 500)
+    assert busiest(starts, 1.0) <= 50
+    assert (len(starts) - 1) / (starts[-1] - starts[0]) == pytest.approx(50, rel=0.05)
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert min(gaps) >= 0.016 - 1e-9, "never two sends closer than 80 % of the interval"
+
+
+def test_a_pause_is_caught_up_within_the_window() -> None:
+    clock = FakeTime()
+    pace = Pace(50, 1.0, clock=lambda: clock.now, sleep=clock.sleep)
+    paced(pace, clock, 20)
+    clock.now += 0.3  # every thread busy elsewhere
+    starts = paced(pace, clock, 480)
+    assert busiest(starts, 1.0) <= 50
+    assert (len(starts) - 1) / (starts[-1] - starts[0]) == pytest.approx(50, rel=0.05)
+
+
+def test_a_relay_limit_per_minute_is_held() -> None:
+    clock = FakeTime()
+    pace = Pace(120, 60.0, clock=lambda: clock.now, sleep=clock.sleep)
+    starts = paced(pace, clock, 360)
+    assert busiest(starts, 60.0) <= 120
