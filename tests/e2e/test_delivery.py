@@ -4,9 +4,11 @@ aiosmtpd relay, letters into the print room; each once, and back as delivered.""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from contracts.status import StatusReply
 from contracts.vocabulary import Category, Right
+from services.audit import register as audit_register
 from services.audit.queries import trail
 from services.delivery.print_room import MANIFEST
 from services.notification import queries as notification_queries
@@ -45,6 +47,8 @@ def test_every_notice_reaches_its_gateway_once_and_is_delivered(
             calls = notification_queries.calls_due(app.engine("notification"))
             audited = [e.summary for ref in references
                        for e in trail(app.engine("audit"), ref)]
+            rig.settle(lambda app: all(r.answer_sent_at for r in _register(app)))
+            register = _register(app)
             room = app.settings.print_room
             letters = sorted(p.name for p in room.glob("*.pdf"))
             manifest = (room / MANIFEST).read_text().splitlines()
@@ -71,6 +75,15 @@ def test_every_notice_reaches_its_gateway_once_and_is_delivered(
     assert message["To"].endswith("@orangemali.example")
     assert {part.get_content_type() for part in message.walk()} >= {"text/plain", "text/html"}
     assert any(s.get("delivery") == "delivered" for s in audited)
+    # the register says when the answer was given: when a gateway first took it
+    for row in register:
+        assert row.completed_at is not None and row.answer_sent_at is not None
+        assert not row.completed_late
+
+
+def _register(app: App) -> list[audit_register.RegisterRow]:
+    with app.engine("audit").connect() as db:
+        return audit_register.rows(db, date(2026, 1, 1), date(2026, 12, 31))
 
 
 def _delivered_sms(harness: object, app: App) -> int:
