@@ -81,7 +81,11 @@ class Ledger:
                             .values(message_id=message_id))
 
     def sent(self, task: NoticeTask, gateway_id: str | None, reason: str | None = None) -> None:
-        self._move(task.notice_id, S.SENT, gateway_id=gateway_id, reason=reason)
+        """Taken by the gateway; an SMS whose receipts all came first moves on at once."""
+        with self._transaction() as deps:
+            if _move(deps, task.notice_id, S.SENT, only_from=OPEN, gateway_id=gateway_id,
+                     reason=reason):
+                _settle_parts(deps, task.notice_id, "")
 
     def failed(self, notice_id: str, reason: str) -> None:
         self._move(notice_id, S.FAILED, reason=reason[:300])
@@ -102,12 +106,7 @@ class Ledger:
                 return
             deps.db.execute(update(sms_parts).where(sms_parts.c.message_id == receipt.message_id)
                             .values(state=receipt.state.value))
-            states = deps.db.execute(select(sms_parts.c.state).where(
-                sms_parts.c.notice_id == found.notice_id)).scalars().all()
-            total = combined_state(states)
-            if total is not None:
-                why = None if total is S.DELIVERED else f"SMSC receipt, error {receipt.error}"
-                _move(deps, found.notice_id, total, only_from=(S.SENT.value,), reason=why)
+            _settle_parts(deps, found.notice_id, receipt.error)
 
     def _move(self, notice_id: str, state: DeliveryState, *,
               only_from: tuple[str, ...] = OPEN, **values: Any) -> bool:
@@ -115,8 +114,14 @@ class Ledger:
             return _move(deps, notice_id, state, only_from=only_from, **values)
 
 
-def combined_state(states: list[str | None] | Any) -> DeliveryState | None:
-    return receipts.combined([S(s) if s else None for s in states])
+def _settle_parts(deps: Deps, notice_id: str, error: str) -> None:
+    """A sent SMS whose parts' receipts say delivered (all), failed or expired (any)."""
+    states = deps.db.execute(select(sms_parts.c.state).where(
+        sms_parts.c.notice_id == notice_id)).scalars().all()
+    total = receipts.combined([S(s) if s else None for s in states])
+    if total is not None:
+        why = None if total is S.DELIVERED else f"SMSC receipt, error {error or '?'}"
+        _move(deps, notice_id, total, only_from=(S.SENT.value,), reason=why)
 
 
 def _row(deps: Deps, notice_id: str) -> Row[Any] | None:

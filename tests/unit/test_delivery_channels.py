@@ -214,3 +214,14 @@ def test_a_relay_limit_per_minute_is_held() -> None:
     pace = Pace(120, 60.0, clock=lambda: clock.now, sleep=clock.sleep)
     starts = paced(pace, clock, 360)
     assert busiest(starts, 60.0) <= 120
+
+
+def test_a_receipt_that_overtakes_the_record_of_sending_still_counts(settings: Settings) -> None:
+    app, ledger = ledger_on(settings)
+    task = notice("Bonjour")
+    ledger.open(task)
+    ledger.submitting(task.notice_id, 1)
+    ledger.submitted(task.notice_id, 1, "m-1")
+    ledger.receipt(receipts.Receipt("m-1", receipts.DeliveryState.DELIVERED, "000"))
+    ledger.sent(task, "m-1")
+    assert [e["state"] for e in published(app)] == ["sent", "delivered"]
