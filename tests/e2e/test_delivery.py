@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from contracts.intake import WithdrawalSubmitted
 from contracts.status import StatusReply
-from contracts.vocabulary import Category, Right
+from contracts.vocabulary import Category, Channel, Right
 from services.audit import register as audit_register
 from services.audit.queries import trail
 from services.delivery.print_room import MANIFEST
@@ -15,7 +16,8 @@ from services.notification import queries as notification_queries
 from services.workers import ALL
 from tests.e2e.conftest import HarnessFactory
 from tests.support.delivering import delivering, gateway_settings, smtp_relay
-from tests.support.harness import App, final_count, request_rows, submit
+from tests.support.harness import App, final_count, publish, request_rows, submit
+from tests.support.intakes import intake
 from tests.support.smsc import SmscSimulator
 from tests.support.subjects import SUBJECTS, request_for, seeded
 
@@ -124,3 +126,34 @@ def test_a_package_code_that_never_arrives_goes_to_the_call_centre_not_the_post(
     code = match.group(0)
     assert all(code not in str(letter["body"]) for letter in letters)
     assert [n["kind"] for n in letters] == ["outcome"], "the outcome letter went anyway"
+
+
+def test_an_sms_that_fails_for_good_is_sent_again_as_a_letter(start: HarnessFactory) -> None:
+    """The withdrawal's confirmation goes by SMS only; undelivered, it is printed instead."""
+    smsc = SmscSimulator().start()
+    smsc.behaviour.receipt_state = "UNDELIV"
+    try:
+        with smtp_relay() as (_mailbox, smtp_port), \
+                start(ALL, **gateway_settings(smsc, smtp_port)) as harness, \
+                delivering(harness, harness.app.settings) as rig:
+            submit(harness, intake(Right.ACCESS, "+22370000009", "Oumar Maïga"))
+            rig.settle(lambda app: [r["state"] for r in request_rows(app)]
+                       == ["document_requested"])
+            reference = request_rows(harness.app)[0]["reference"]
+            publish(harness, WithdrawalSubmitted(reference=reference, channel=Channel.CALLCENTRE,
+                                                 received_at=harness.app.clock.now()),
+                    reference)
+            rig.settle(lambda app: any(
+                n["kind"] == "withdrawal_confirmed" and n["medium"] == "letter"
+                for n in notification_queries.notices(app.engine("notification"))))
+            rig.settle(lambda app: any(app.settings.print_room.glob("*.pdf")))
+            notices = notification_queries.notices(harness.app.engine("notification"))
+            manifest = (harness.app.settings.print_room / MANIFEST).read_text()
+    finally:
+        smsc.stop()
+    (sms,) = [n for n in notices if n["kind"] == "withdrawal_confirmed" and n["medium"] == "sms"]
+    (letter,) = [n for n in notices
+                 if n["kind"] == "withdrawal_confirmed" and n["medium"] == "letter"]
+    assert letter["body"] == sms["body"], "the letter carries the SMS's text"
+    assert f"\t{reference}\twithdrawal_confirmed\t" in manifest
+    assert [d for d, _ in smsc.submit_counts()] == ["22370000009"], "one SMS, not re-sent"
