@@ -78,7 +78,7 @@ class WorkerProcesses:
                     declared = channel.queue_declare(f"dsr.{name}", passive=True)
                 except pika.exceptions.ChannelClosedByBroker:
                     return False
-                if declared.method.consumer_count < self.replicas:
+                if (declared.method.consumer_count or 0) < self.replicas:
                     return False
                 channel.close()
             return True
