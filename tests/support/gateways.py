@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -62,7 +63,7 @@ def notice(body: str = "Bonjour", medium: Medium = Medium.SMS, recipient: str = 
                       body=body, document=document)
 
 
-def published(app: App) -> list[dict[str, object]]:
+def published(app: App) -> list[dict[str, Any]]:
     """The delivery events waiting in delivery's outbox, oldest first."""
     outbox = app.processors["delivery"].worker.tables.tables["outbox"]
     with app.engine("delivery").connect() as db:

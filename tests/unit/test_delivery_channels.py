@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from contracts.notification import Medium
+from contracts.notification import DeliveryState, Medium
 from services.delivery import channels, encoding, receipts
 from services.delivery.ports import GatewayUnavailable, InDoubt
 from services.delivery.print_room import MANIFEST, PrintRoomFolder
@@ -69,9 +69,9 @@ def test_a_text_outside_gsm_goes_in_ucs2() -> None:
 def test_receipts_are_read_and_combined_per_notice() -> None:
     text = b"id:00ab sub:001 dlvrd:001 submit date:2612070101 done date:2612070102 stat:DELIVRD"
     receipt = receipts.parse(0x04, text + b" err:000 text:")
-    assert receipt == receipts.Receipt("00ab", receipts.DeliveryState.DELIVERED, "000")
+    assert receipt == receipts.Receipt("00ab", DeliveryState.DELIVERED, "000")
     assert receipts.parse(0x00, text) is None, "a mobile-originated SMS is not a receipt"
-    S = receipts.DeliveryState
+    S = DeliveryState
     assert receipts.combined([S.DELIVERED, None]) is None
     assert receipts.combined([S.DELIVERED, S.EXPIRED]) is S.EXPIRED
     assert receipts.combined([S.DELIVERED, S.DELIVERED]) is S.DELIVERED
@@ -222,6 +222,6 @@ def test_a_receipt_that_overtakes_the_record_of_sending_still_counts(settings: S
     ledger.open(task)
     ledger.submitting(task.notice_id, 1)
     ledger.submitted(task.notice_id, 1, "m-1")
-    ledger.receipt(receipts.Receipt("m-1", receipts.DeliveryState.DELIVERED, "000"))
+    ledger.receipt(receipts.Receipt("m-1", DeliveryState.DELIVERED, "000"))
     ledger.sent(task, "m-1")
     assert [e["state"] for e in published(app)] == ["sent", "delivered"]
