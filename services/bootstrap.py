@@ -96,8 +96,8 @@ def services_of(settings: Settings, *names: str, clock: Clock | None = None,
 def task_broker(settings: Settings) -> dramatiq.Broker:
     """dramatiq's RabbitmqBroker on DSR_AMQP_URL (publisher confirms), else a StubBroker for
     the embedded bus (the demo and the end-to-end tier)."""
-    if settings.broker_url:
-        return RabbitmqBroker(url=settings.broker_url, confirm_delivery=True)
+    if settings.broker_url:  # the cluster's nodes in turn, as the workers (DSR_AMQP_NODES)
+        return RabbitmqBroker(url=settings.broker_urls, confirm_delivery=True)
     return StubBroker()
 
 
