@@ -61,7 +61,7 @@ def test_a_killed_delivery_worker_sends_every_sms_once(amqp_url: str, tmp_path: 
                                                          settings))
     connection.close()
     texts = enqueue(amqp_url, NOTICES)
-    workers = WorkerProcesses(amqp_url, tmp_path, names=("delivery",), extra_env={
+    workers = WorkerProcesses(amqp_url, tmp_path, names=("delivery",), env={
         "DSR_SMSC_HOST": "127.0.0.1", "DSR_SMSC_PORT": str(smsc.port), "DSR_SMSC_TPS": "150",
         "DSR_DELIVERY_MIN_BACKOFF_MS": "100", "DSR_DELIVERY_MAX_BACKOFF_MS": "1000"})
     try:
