@@ -18,7 +18,7 @@ from services.runtime.tasks import TASKS_EXCHANGE, Task
 from tests.conftest import embedded_settings
 from tests.support.gateways import notice
 from tests.support.harness import reset_broker
-from tests.support.processes import WorkerProcesses
+from tests.support.processes import RETRY_DELAYS_MS, WorkerProcesses
 from tests.support.smsc import SmscSimulator
 
 pytestmark = pytest.mark.broker
@@ -53,7 +53,8 @@ def wait_for(condition: object, timeout_s: float, what: str) -> None:
 
 def test_a_killed_delivery_worker_sends_every_sms_once(amqp_url: str, tmp_path: Path) -> None:
     smsc = SmscSimulator().start()
-    settings = embedded_settings(tmp_path, amqp_url=amqp_url)
+    # the worker process's own retry tiers: the queues reset here are the ones it declares
+    settings = embedded_settings(tmp_path, amqp_url=amqp_url, retry_delays_ms=RETRY_DELAYS_MS)
     app = bootstrap(settings, names=("delivery",), configure_logs=False)
     reset_broker(amqp_url, settings, app)
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
