@@ -66,7 +66,10 @@ class WorkerProcesses:
         deadline = time.monotonic() + timeout_s
         while not self._all_consuming():
             if time.monotonic() > deadline:
-                raise AssertionError("workers did not start consuming in time")
+                exited = {i: self.log(i)[-800:] for i, p in self.running.items()
+                          if p.poll() is not None}
+                raise AssertionError(f"workers did not start consuming in time; exited: "
+                                     f"{exited or 'none'}")
             time.sleep(0.2)
 
     def _all_consuming(self) -> bool:
