@@ -58,7 +58,7 @@ def _reason(headers: dict[str, Any]) -> str:
     return "unknown"
 
 
-def _parse(position: int, headers: dict[str, Any], body: bytes) -> DeadLetter:
+def parse_letter(position: int, headers: dict[str, Any], body: bytes) -> DeadLetter:
     try:
         event = json.loads(body)
         event = event if isinstance(event, dict) else {}
@@ -91,12 +91,16 @@ class DeadLetterQueues:
                 message = queue.get(no_ack=False)
                 if message is None:
                     break
-                found.append(_parse(position, dict(message.headers or {}), message.body))
+                found.append(parse_letter(position, dict(message.headers or {}), message.body))
             return found  # closing the connection unacked puts them all back, in order
 
     def redrive(self, worker: Worker, event_ids: set[str] | None) -> int:
         """Send back the chosen messages (all when ``event_ids`` is None); return how many."""
-        moved = 0
+        return len(self.redriven(worker, event_ids))
+
+    def redriven(self, worker: Worker, event_ids: set[str] | None) -> list[DeadLetter]:
+        """Send back the chosen messages (all when ``event_ids`` is None); return them."""
+        moved: list[DeadLetter] = []
         with Connection(self._url, transport_options={"confirm_publish": True},
                         **self._options) as conn:
             queue = _queue(conn, worker)
@@ -105,19 +109,19 @@ class DeadLetterQueues:
                 message = queue.get(no_ack=False)
                 if message is None:
                     break
-                letter = _parse(0, dict(message.headers or {}), message.body)
+                letter = parse_letter(0, dict(message.headers or {}), message.body)
                 if event_ids is not None and letter.event_id not in event_ids:
                     continue
                 exchange, routing_key = letter.origin
                 producer.publish(letter.body, exchange=exchange, routing_key=routing_key,
-                                 headers=_fresh_headers(letter), delivery_mode=2,
+                                 headers=fresh_headers(letter), delivery_mode=2,
                                  content_type=CONTENT_TYPE, content_encoding="binary")
                 message.ack()  # the copy is confirmed (confirm_publish): now drop it
-                moved += 1
+                moved.append(letter)
         return moved
 
 
-def _fresh_headers(letter: DeadLetter) -> dict[str, Any]:
+def fresh_headers(letter: DeadLetter) -> dict[str, Any]:
     headers = {k: v for k, v in letter.headers.items() if k not in (ERROR_HEADER, "x-death")}
     return {**headers, ATTEMPT_HEADER: 1}
 

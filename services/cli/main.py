@@ -19,6 +19,7 @@ from services.bootstrap import bootstrap
 from services.cli import follow_ups, operations, tables
 from services.cli.audit import audit, register
 from services.cli.clients import CLI_SOURCE, BusClient, EmbeddedClient, KombuClient
+from services.cli.console import console as console_group
 from services.cli.context import pass_settings
 from services.cli.definitions import DEFINITIONS_PATH, definitions_json, grants
 from services.cli.package import package
@@ -91,13 +92,13 @@ def run(settings: Settings, names: tuple[str, ...], with_clock: bool) -> None:
 
 
 @main.command()
-@click.argument("services", nargs=-1, type=click.Choice(ALL))
+@click.argument("services", nargs=-1, type=click.Choice((*ALL, "console")))
 @pass_settings
 def migrate(settings: Settings, services: tuple[str, ...]) -> None:
     """Bring each service's database (all by default) to its head schema revision."""
-    from services.migrations import upgrade
+    from services.migrations import SERVICES, upgrade
 
-    for service in services or ALL:
+    for service in services or SERVICES:
         upgrade(service, settings)
         console.print(f"{service}: at head")
 
@@ -316,6 +317,7 @@ main.add_command(audit)
 main.add_command(register)
 main.add_command(operations.stuck)
 main.add_command(package)
+main.add_command(console_group)
 
 
 if __name__ == "__main__":
