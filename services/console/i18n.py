@@ -73,6 +73,7 @@ WORDS: dict[str, tuple[str, str]] = {  # key: (fr, en)
     "redrive_all": ("Tout renvoyer", "Redrive all"),
     "redriven": ("message(s) renvoyé(s)", "message(s) redriven"),
     "empty": ("File vide.", "Queue empty."),
+    "open": ("ouvertes", "open"),
     "open_by_state": ("Demandes ouvertes par état", "Open requests by state"),
     "open_by_right": ("Demandes ouvertes par droit", "Open requests by right"),
     "breaches_month": ("Dépassements ce mois", "Breaches this month"),
