@@ -103,7 +103,7 @@ def test_the_dpo_downloads_the_register_from_the_dashboard(page: Page,
         page.click("#register button.primary")
     download = waiting.value
     assert download.suggested_filename == "register-2026-11-01-2026-11-30.csv"
-    text = open(download.path(), encoding="utf-8").read()
+    text = download.path().read_text(encoding="utf-8")
     header, *rows = text.strip().splitlines()
     assert header.startswith("reference,right,channel,received_at,due_on")
     assert {row.split(",")[0] for row in rows} >= {COMPLETED, IN_REVIEW, FAILED_FULFILMENT}
