@@ -87,19 +87,19 @@ def services_of(settings: Settings, *names: str, clock: Clock | None = None,
         app.dispose()
 
 
-def staff_engine(settings: Settings) -> Engine:
+def staff_engine(settings: Settings, prefix: str = "") -> Engine:
     """The console's own database: its staff users."""
     from services.console.tables import metadata as console_tables
 
-    return create_service_engine("console", settings, console_tables)
+    return create_service_engine(prefix + "console", settings, console_tables)
 
 
 #: The services whose query modules the console reads.
 CONSOLE_READS = ("intake", "identity", "fulfilment", "audit")
 
 
-def console(settings: Settings, clock: Clock | None = None,
-            app: App | None = None, bus: EmbeddedBus | None = None) -> tuple[ConsoleDeps, App]:
+def console(settings: Settings, clock: Clock | None = None, app: App | None = None,
+            bus: EmbeddedBus | None = None, prefix: str = "") -> tuple[ConsoleDeps, App]:
     """The console's dependencies and the app whose engines it reads.
 
     Its own staff database; the query engines of ``CONSOLE_READS``; actions to RabbitMQ when
@@ -113,7 +113,7 @@ def console(settings: Settings, clock: Clock | None = None,
     from services.console.web import ConsoleDeps
 
     clock = clock or (app.clock if app else SystemClock())
-    staff = staff_engine(settings)
+    staff = staff_engine(settings, prefix)
     publisher: Publisher
     dead_letters: DeadLetters
     if settings.amqp_url:

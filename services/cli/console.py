@@ -24,7 +24,7 @@ def console(ctx: click.Context, demo: bool) -> None:
     """Serve the console on DSR_CONSOLE_HOST:DSR_CONSOLE_PORT until Ctrl-C."""
     if ctx.invoked_subcommand is not None:
         return
-    settings = ctx.find_object(Settings) or Settings()
+    settings = ctx.ensure_object(Settings)
     if demo:
         settings = _demo_settings(settings)
     serve(settings, demo)

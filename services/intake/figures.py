@@ -3,6 +3,7 @@ by state and by deadline."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -43,19 +44,21 @@ class OpenRequests(NamedTuple):
 
 
 def open_requests(engine: Engine, today: date, days: int = 30) -> OpenRequests:
+    """One scan of the open requests, grouped by state, right and due date."""
     open_ = r.state.not_in(FINAL)
     horizon = today + timedelta(days=days)
+    by_state: Counter[str] = Counter()
+    by_right: Counter[str] = Counter()
+    due: Counter[date] = Counter()
+    past_target = past_due = 0
     with engine.connect() as conn:
-        by_state = conn.execute(select(r.state, func.count()).where(open_)
-                                .group_by(r.state)).all()
-        by_right = conn.execute(select(r.right, func.count()).where(open_)
-                                .group_by(r.right)).all()
-        late = conn.execute(select(
-            func.count().filter(r.target_on < today), func.count().filter(r.due_on < today))
-            .where(open_)).one()
-        due = conn.execute(select(r.due_on, func.count())
-                           .where(open_, r.due_on >= today, r.due_on < horizon)
-                           .group_by(r.due_on)).all()
-    return OpenRequests({str(s): int(n) for s, n in by_state},
-                        {str(g): int(n) for g, n in by_right},
-                        int(late[0]), int(late[1]), {d: int(n) for d, n in due})
+        groups = conn.execute(select(r.state, r.right, r.due_on, r.target_on, func.count())
+                              .where(open_).group_by(r.state, r.right, r.due_on, r.target_on))
+        for state, right, due_on, target_on, count in groups:
+            by_state[str(state)] += count
+            by_right[str(right)] += count
+            past_target += count if target_on < today else 0
+            past_due += count if due_on < today else 0
+            if today <= due_on < horizon:
+                due[due_on] += count
+    return OpenRequests(dict(by_state), dict(by_right), past_target, past_due, dict(due))
