@@ -63,7 +63,7 @@ def p95(samples: list[float]) -> float:
 def plain(url: str, schema: str, sql: str) -> Callable[[], object]:
     connection = psycopg.connect(url, autocommit=True,
                                  options=f"-csearch_path={schema}")
-    return lambda: connection.execute(sql).fetchall()  # type: ignore[arg-type]
+    return lambda: connection.execute(sql).fetchall()
 
 
 def page_of(browser: TestClient, path: str) -> Callable[[], object]:
