@@ -15,8 +15,10 @@ from typing import Any
 from kombu.connection import Connection
 from kombu.entity import Queue
 from kombu.messaging import Producer
+from pydantic import ValidationError
 
 from contracts.envelope import CONTENT_TYPE
+from contracts.status import DeadLetterRedriven
 from services.runtime.amqp.connection import broker_url, kombu_options
 from services.runtime.delivery import (
     ATTEMPT_HEADER,
@@ -128,3 +130,14 @@ def fresh_headers(letter: DeadLetter) -> dict[str, Any]:
 
 def _queue(conn: Connection, worker: Worker) -> Queue:
     return Queue(worker.dead_letter_queue, channel=conn.default_channel, no_declare=True)
+
+
+def redriven_event(worker: str, letter: DeadLetter, by: str) -> DeadLetterRedriven:
+    """What the audit chain records of a redrive: which message, whose queue, who sent it
+    back, and the request it concerns when its subject is one."""
+    fields = {"worker": worker, "event_id": letter.event_id[:200] or "?",
+              "event_type": letter.event_type[:200] or "?", "redriven_by": by}
+    try:
+        return DeadLetterRedriven(**fields, reference=letter.subject or None)
+    except ValidationError:  # a subject that is not a request's reference
+        return DeadLetterRedriven(**fields)

@@ -197,15 +197,18 @@ def submit(settings: Settings, channel: str, channel_reference: str, right: str,
 @click.option("--expires", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--scan", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               required=True, help="The scanned copy (hashed at intake, then dropped).")
+@click.option("--by", "submitted_by", default=lambda: os.environ.get("USER", "back-office"),
+              show_default="$USER", help="Who attaches it, as the audit chain records it.")
 @pass_settings
 def document(settings: Settings, reference: str, channel: str, document_kind: str,
              number: str, holder: str, birth_date: datetime | None, expires: datetime,
-             scan: Path) -> None:
+             scan: Path, submitted_by: str) -> None:
     """Attach the identity document asked for to an existing request."""
     identity_document = follow_ups.read_document(
         document_kind, number, holder, birth_date.date() if birth_date else None,
         expires.date(), scan)
-    follow_ups.document(_client(settings), reference, channel, identity_document)
+    follow_ups.document(_client(settings), reference, channel, identity_document,
+                        submitted_by)
 
 
 @main.command()

@@ -17,8 +17,8 @@ from starlette.responses import RedirectResponse, Response
 
 from contracts.envelope import CloudEvent, Message
 from contracts.intake import IdentityDocument
-from contracts.status import DeadLetterRedriven
 from contracts.vocabulary import DocumentKind
+from services.cli.dead_letters import redriven_event
 from services.console import actions
 from services.console.actions import Action
 from services.console.i18n import word
@@ -162,19 +162,10 @@ async def redrive(request: Request, staff: Staff) -> Response:
     wanted = {chosen} if isinstance(chosen, str) and chosen else None
     moved = await run_in_threadpool(deps.dead_letters.redriven, worker(name), wanted)
     for letter in moved:
-        event = _redriven(name, letter.event_id, letter.event_type, letter.subject, staff)
+        event = redriven_event(name, letter, staff.username)
         await run_in_threadpool(deps.publisher.publish,
                                 CloudEvent.wrap(event, source=deps.source,
                                                 subject=event.reference))
     flash(request, f"{len(moved)} {word('redriven', staff.language)}")
     return RedirectResponse(f"/dead-letters?worker={name}", status_code=303)
 
-
-def _redriven(name: str, event_id: str, event_type: str, subject: str,
-              staff: Staff) -> DeadLetterRedriven:
-    fields = {"worker": name, "event_id": event_id[:200] or "?",
-              "event_type": event_type[:200] or "?", "redriven_by": staff.username}
-    try:
-        return DeadLetterRedriven(**fields, reference=subject or None)
-    except ValidationError:  # a subject that is not a request's reference
-        return DeadLetterRedriven(**fields)
