@@ -47,7 +47,7 @@ def serve(settings: Settings, demo: bool) -> None:
 
     deps, app = console_deps(settings)
     if demo:
-        from services.console import demo as demo_data
+        from services.cli import console_demo as demo_data
         from services.console.ports import EmbeddedPublisher
 
         assert isinstance(deps.publisher, EmbeddedPublisher)

@@ -1,6 +1,6 @@
-"""The console's demo (``dsr console --demo``): a seeded population, requests in every state
-a back-office desk sees (completed, in identity review, awaiting a document, a restriction in
-force), a dead letter, and one staff user per role."""
+"""``dsr console --demo``: a seeded population, requests in the states a back-office desk
+sees (completed, in identity review, awaiting a document), a dead letter, and one staff user
+per role."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from services.cli.seeding import load_population
 from services.console.ports import EmbeddedPublisher
 from services.console.repository import add_user, staff
 from services.console.roles import Role
-from services.population.demo import demo_subjects
-from services.population.generator import build_population
+from simulators.population.demo import demo_subjects
+from simulators.population.generator import build_population
 
 DEMO_PASSWORD = "demo-console-7400"
 DEMO_USERS = (("dpo", "Aïssata Maïga", Role.DPO, "fr"),
