@@ -26,7 +26,10 @@ def console(ctx: click.Context, demo: bool) -> None:
         return
     settings = ctx.ensure_object(Settings)
     if demo:
+        from services.runtime.logging import configure_logging
+
         settings = _demo_settings(settings)
+        configure_logging(settings.log_level, settings.log_json)
     serve(settings, demo)
 
 
