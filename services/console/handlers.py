@@ -122,6 +122,7 @@ async def lift_restriction(request: Request, staff: Staff) -> Response:
 
 @requires(Permission.ATTACH_DOCUMENT)
 async def attach_document(request: Request, staff: Staff) -> Response:
+    """The copy is read here (at most 5 MiB); intake hashes it and drops it."""
     form = await checked_form(request)
     scan = form.get("scan")
     copy = None
@@ -141,8 +142,7 @@ async def attach_document(request: Request, staff: Staff) -> Response:
         return actions.document_attached(view.request["reference"], view.request["channel"],
                                          document, by.username, clock)
 
-    return await _act(request, staff, lambda _: Action.ATTACH_DOCUMENT, lambda _f, v, s:
-                      build(form, v, s))
+    return await _act(request, staff, lambda _: Action.ATTACH_DOCUMENT, build)
 
 
 def _day(value: object) -> date | None:

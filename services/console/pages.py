@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from urllib.parse import urlencode
 
@@ -56,6 +57,9 @@ def _cursor(text: str | None) -> tuple[date, str] | None:
 @requires(Permission.READ_REQUESTS)
 async def request_list(request: Request, staff: Staff) -> Response:
     deps = deps_of(request)
+    sought = request.query_params.get("reference", "").strip().upper()
+    if re.fullmatch(r"DSR-\d{4}-\d{6}", sought):
+        return RedirectResponse(f"/requests/{sought}", status_code=303)
     wanted, after = _filter(request), _cursor(request.query_params.get("after"))
     size = deps.settings.console_page_size
     rows = await run_in_threadpool(deps.reads.page, wanted, deps.clock.now().date(), after,

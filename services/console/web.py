@@ -7,6 +7,7 @@ import hmac
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +45,6 @@ class ConsoleDeps:
 
     @property
     def lockout(self) -> Lockout:
-        from datetime import timedelta
-
         return Lockout(self.settings.console_lockout_attempts,
                        timedelta(minutes=self.settings.console_lockout_minutes))
 

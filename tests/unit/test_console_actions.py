@@ -91,3 +91,9 @@ def test_an_agent_attaches_the_document_a_request_waits_for(world: World) -> Non
     assert attached.status_code == 303
     assert world.state(AWAITING_DOCUMENT) == "completed"
     assert chained_by(world, AWAITING_DOCUMENT, "intake.document.registered.v1") == ["agent"]
+
+
+def test_an_agent_finds_a_request_by_the_reference_the_caller_reads_out(world: World) -> None:
+    found = client(world, "agent").get("/requests?reference= dsr-2026-000003 ")
+    assert found.status_code == 303
+    assert found.headers["location"] == f"/requests/{AWAITING_DOCUMENT}"
