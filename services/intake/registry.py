@@ -22,8 +22,11 @@ def find_by_channel_reference(db: Connection, channel_reference: str) -> str | N
     return db.execute(query).scalar_one_or_none()
 
 
-def get(db: Connection, reference: str) -> dict[str, Any] | None:
-    row = db.execute(select(requests).where(requests.c.reference == reference)).first()
+def get(db: Connection, reference: str, *, lock: bool = False) -> dict[str, Any] | None:
+    """The request's row; ``lock``: held until the transaction ends (``FOR UPDATE`` on
+    PostgreSQL), so two replicas moving one request take turns, and neither moves it back."""
+    query = select(requests).where(requests.c.reference == reference)
+    row = db.execute(query.with_for_update() if lock else query).first()
     return dict(row._mapping) if row else None
 
 
