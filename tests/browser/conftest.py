@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 import uvicorn
@@ -29,7 +30,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "console"
 
 
-def _unavailable(why: str) -> None:
+def _unavailable(why: str) -> NoReturn:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"Chromium is required under CI=true: {why}", pytrace=False)
     pytest.skip(f"Chromium not available: {why}")

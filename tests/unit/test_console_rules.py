@@ -7,6 +7,7 @@ from __future__ import annotations
 import statistics
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -29,6 +30,7 @@ from services.runtime.settings import Settings
 from tests.conftest import embedded_settings
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+Registry = tuple[Settings, list[dict[str, Any]]]
 
 
 def test_each_role_may_exactly_what_the_issue_gives_it() -> None:
@@ -91,7 +93,7 @@ def test_dates_are_shown_in_bamako_time_in_the_users_language() -> None:
 
 
 @pytest.fixture(scope="module")
-def registry(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, list[dict[str, object]]]:
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Registry:
     settings = embedded_settings(tmp_path_factory.mktemp("registry"))
     rows = list(bulk.synthetic(1_200, NOW, seed=11))
     with services_of(settings, "intake", "audit") as app:
@@ -101,7 +103,7 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, list[d
 
 
 def test_keyset_pages_list_every_request_once_by_due_date(
-        registry: tuple[Settings, list[dict[str, object]]]) -> None:
+        registry: Registry) -> None:
     settings, rows = registry
     seen: list[str] = []
     with services_of(settings, "intake") as app:
@@ -116,7 +118,7 @@ def test_keyset_pages_list_every_request_once_by_due_date(
 
 
 def test_filters_keep_only_the_open_requests_past_their_date(
-        registry: tuple[Settings, list[dict[str, object]]]) -> None:
+        registry: Registry) -> None:
     settings, rows = registry
     today = NOW.date()
     with services_of(settings, "intake") as app:
@@ -128,7 +130,7 @@ def test_filters_keep_only_the_open_requests_past_their_date(
 
 
 def test_the_dashboards_figures_count_what_the_rows_say(
-        registry: tuple[Settings, list[dict[str, object]]]) -> None:
+        registry: Registry) -> None:
     settings, rows = registry
     today = NOW.date()
     open_rows = [r for r in rows if r["state"] not in FINAL]
