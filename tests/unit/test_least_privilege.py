@@ -145,8 +145,9 @@ def test_every_grant_names_every_topic_exchange() -> None:
 def test_only_notification_hands_notices_to_the_delivery_worker() -> None:
     assert who_may_publish(TASKS_EXCHANGE, "delivery.sms") == {
         "dsr-notification", "dsr-operator"}
+    # the operator and the console redrive whatever was dead-lettered, so they may publish it
     assert who_may_publish(EVENTS_EXCHANGE, "notification.delivery-updated.v1") == {
-        "dsr-delivery", "dsr-operator"}
+        "dsr-delivery", "dsr-operator", "dsr-console"}
     grant = GRANTS["dsr-delivery"]
     assert re.fullmatch(grant.read, "delivery.sms.DQ")
     assert not re.fullmatch(grant.read, "dsr.notification")
