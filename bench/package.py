@@ -31,15 +31,15 @@ from services.access_package.builder import build_package
 from services.access_package.opening import open_package
 from services.bootstrap import bootstrap
 from services.cli.seeding import load_population
-from services.population.demo import HEAVY_USER
-from services.population.generator import build_population
+from services.rulebook.retention import Retention
 from services.runtime.clock import FakeClock
 from services.runtime.delivery import Delivery, Done
 from services.runtime.processor import Processor
 from services.runtime.settings import Settings
 from services.runtime.signing import sign
-from services.stores.retention import Retention
 from services.workers import STORES
+from simulators.population.demo import HEAVY_USER
+from simulators.population.generator import build_population
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 REFERENCE = "DSR-2026-000001"

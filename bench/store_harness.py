@@ -20,15 +20,15 @@ from contracts.backoffice import Holding, StoreAction, StoreCommand
 from contracts.envelope import CloudEvent
 from contracts.vocabulary import Store
 from services.bootstrap import bootstrap
-from services.cdr import erasure
-from services.cdr.queries import event_count
-from services.cdr.sources import SOURCES, holding_scope
-from services.population.demo import SubjectPlan
 from services.runtime.clock import FakeClock
 from services.runtime.delivery import Delivery, Done
 from services.runtime.deps import Deps
 from services.runtime.settings import Settings
 from services.runtime.signing import sign
+from simulators.cdr import erasure
+from simulators.cdr.queries import event_count
+from simulators.cdr.sources import SOURCES, holding_scope
+from simulators.population.demo import SubjectPlan
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)  # fixed, so a store seeded once can be reused
 REFERENCE = "DSR-2026-000001"

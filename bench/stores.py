@@ -28,9 +28,9 @@ from rich.table import Table
 from bench.store_harness import NOW, CdrStore, holdings_of, peak_rss_of_export
 from contracts.backoffice import StoreAction
 from services.cli.bulk_seed import seed_at_scale
-from services.population.demo import HEAVY_USER, demo_subjects
-from services.population.generator import random_plan
 from services.runtime.settings import Settings
+from simulators.population.demo import HEAVY_USER, demo_subjects
+from simulators.population.generator import random_plan
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 EVENTS_PER_SUBSCRIBER = 100

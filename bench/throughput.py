@@ -31,10 +31,10 @@ from services.bootstrap import App, bootstrap
 from services.cli.demo import demo_intake
 from services.cli.seeding import load_population
 from services.intake.queries import count_in_state
-from services.population.demo import demo_subjects
-from services.population.generator import build_population
 from services.runtime.amqp import topology
 from services.runtime.settings import Settings
+from simulators.population.demo import demo_subjects
+from simulators.population.generator import build_population
 
 # The longest path of an access request, in consumed messages: intake, identity, CRM
 # (identify), identity, discovery, CRM (discover), discovery, billing/CDR, discovery,

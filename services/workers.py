@@ -9,7 +9,7 @@ from services.identity import routes as identity
 from services.intake import routes as intake
 from services.notification import routes as notification
 from services.runtime.routing import Worker
-from services.stores.registry import STORE_SERVICES
+from simulators.stores.registry import STORE_SERVICES
 
 SAGA = ("intake", "identity", "discovery", "fulfilment", "notification")
 STORES = tuple(STORE_SERVICES)

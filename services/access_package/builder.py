@@ -22,7 +22,7 @@ from services.access_package.catalogue import (
 )
 from services.access_package.documents import Document, HtmlDocument, JsonDocument, PdfDocument
 from services.access_package.reading import Index, Run, export_files, index_exports, records
-from services.stores.retention import Retention
+from services.rulebook.retention import Retention
 
 BATCH = 500
 PACKAGES = "packages"

@@ -17,7 +17,7 @@ from services.access_package.summary import MonthlySummary
 MASK = "*"
 HEAD = re.compile(rb'\{"store": "([a-z_]+)", "category": "([a-z_]+)", "source": "([a-z_]+)", '
                   rb'"record": \{')
-"""What every line the stores write starts with (``services/stores/exports.ExportFile.head``)."""
+"""What every line the stores write starts with (``simulators/stores/exports.ExportFile.head``)."""
 
 
 class ExportError(Exception):

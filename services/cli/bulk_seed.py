@@ -32,16 +32,16 @@ from rich.progress import (
 from sqlalchemy import Index, Table
 
 from services.bootstrap import bootstrap
-from services.cdr import seed as cdr_seed
 from services.cli.seeding import load_population
-from services.population.activity import traffic_windows
-from services.population.demo import SubjectPlan, demo_subjects
-from services.population.generator import Population, build_population, draw_subject
-from services.population.records import CdrEvent
 from services.runtime.settings import Settings
-from services.stores.bulk import field_names
-from services.stores.registry import store_service
 from services.workers import STORES
+from simulators.cdr import seed as cdr_seed
+from simulators.population.activity import traffic_windows
+from simulators.population.demo import SubjectPlan, demo_subjects
+from simulators.population.generator import Population, build_population, draw_subject
+from simulators.population.records import CdrEvent
+from simulators.stores.bulk import field_names
+from simulators.stores.registry import store_service
 
 HEAVY_AT_SCALE = 100_000  # CDR events of each heavy user (CM-100015) in a scale seed
 INTERLEAVE = 1_000  # subjects whose events are written in turn, as a store filled over time

@@ -17,9 +17,9 @@ from services.cli import tables
 from services.cli.clients import EmbeddedClient
 from services.cli.seeding import load_population
 from services.intake.queries import rejections
-from services.population.demo import SubjectPlan, demo_subjects
-from services.population.generator import build_population
 from services.runtime.settings import Settings
+from simulators.population.demo import SubjectPlan, demo_subjects
+from simulators.population.generator import build_population
 
 DEMO_RIGHTS = (
     (Right.ACCESS, RequestDetails()),

@@ -5,10 +5,10 @@ from __future__ import annotations
 from rich.console import Console
 
 from services.bootstrap import services_of
-from services.population.generator import Population, build_population
 from services.runtime.settings import Settings
-from services.stores.registry import store_service
 from services.workers import STORES
+from simulators.population.generator import Population, build_population
+from simulators.stores.registry import store_service
 
 
 def load_population(settings: Settings, population: Population,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from services.population.demo import SubjectPlan, demo_subjects
+from simulators.population.demo import SubjectPlan, demo_subjects
 
 NAMES = {plan.customer_code: plan.full_name for plan in demo_subjects()}
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from contracts.backoffice import InventoryItem, StoreAction
 from contracts.vocabulary import Category, Right, Store
-from services.stores.disputes import TRAFFIC_ITEMS, disputed
+from services.rulebook.disputes import TRAFFIC_ITEMS, disputed
 
 STORE_ACTIONS: dict[Right, dict[Store, StoreAction]] = {
     Right.ACCESS: {Store.CRM: StoreAction.EXPORT, Store.BILLING: StoreAction.EXPORT,
@@ -27,7 +27,7 @@ STORE_ACTIONS: dict[Right, dict[Store, StoreAction]] = {
 
 
 # The CDR holds no data a rectification changes: it is asked only to restrict the traffic
-# events a usage dispute names (``services.stores.disputes``).
+# events a usage dispute names (``services.rulebook.disputes``).
 ONLY_FOR_DISPUTES = frozenset({(Right.RECTIFICATION, Store.CDR)})
 
 

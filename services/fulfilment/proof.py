@@ -17,7 +17,7 @@ from contracts.fulfilment import CategoryOutcome
 from contracts.identity import VerifiedDocument
 from contracts.vocabulary import Action, Category, DocumentKind, Store
 from services.identity.names import normalise
-from services.stores.retention import UNSUPPORTED_DOCUMENT
+from services.rulebook.retention import UNSUPPORTED_DOCUMENT
 
 NAME_PARTS = ("given_names", "surname")
 #: How the customer's letter names each identity field.

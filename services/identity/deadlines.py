@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
-
 from contracts.identity import DocumentReminderDue, IdentityFailure
 from contracts.status import ClockTicked
 from services.identity.handlers import DOCUMENT_REQUESTED, conclude, record
+from services.identity.repository import waiting_for_document
 from services.identity.results import check
-from services.identity.tables import verifications
 from services.runtime.deps import Deps
 
 NOT_RECEIVED = check("document_received", False, IdentityFailure.DOCUMENT_NOT_RECEIVED)
@@ -31,9 +29,7 @@ def remind_on(received_at: datetime, reminder_days: int) -> date:
 def on_tick(tick: ClockTicked, deps: Deps) -> None:
     today = tick.now.date()
     settings = deps.settings
-    waiting = deps.db.execute(select(verifications).where(
-        verifications.c.outcome == DOCUMENT_REQUESTED)).all()
-    for row in waiting:
+    for row in waiting_for_document(deps.db, DOCUMENT_REQUESTED):
         closing = close_on(row.due_on, settings.document_close_days_before_due)
         if today >= closing:
             conclude(deps, row, [NOT_RECEIVED], None)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import structlog
-from sqlalchemy import insert
 
 from contracts.intake import FieldProblem, RequestRegistered, RequestRejected, RequestSubmitted
 from contracts.status import StatusChanged, StatusQuery, StatusReply
@@ -14,7 +12,6 @@ from contracts.vocabulary import RequestState
 from services.intake import registry
 from services.intake.deadlines import due_date, internal_target
 from services.intake.documents import summarise, summarise_representative
-from services.intake.tables import rejected_intakes, requests
 from services.runtime.deps import Deps
 
 log = structlog.get_logger()
@@ -30,12 +27,12 @@ def register_request(submitted: RequestSubmitted, deps: Deps) -> None:
     reference = registry.next_reference(deps.db, submitted.received_at.year)
     due = due_date(submitted.received_at)
     target = internal_target(due, deps.settings.internal_target_days)
-    deps.db.execute(insert(requests).values(
-        reference=reference, channel=submitted.channel.value,
+    registry.add(
+        deps.db, reference=reference, channel=submitted.channel.value,
         channel_reference=submitted.channel_reference, right=submitted.right.value,
         received_at=submitted.received_at, due_on=due, target_on=target,
         state=RequestState.REGISTERED.value, registered_at=now, updated_at=now,
-    ))
+    )
     deps.publish(RequestRegistered(
         reference=reference, right=submitted.right, channel=submitted.channel,
         channel_reference=submitted.channel_reference, received_at=submitted.received_at,
@@ -63,12 +60,9 @@ def reject_invalid_intake(
 
 def _reject(deps: Deps, channel_reference: str | None, problems: list[tuple[str, str]]) -> None:
     message_id = deps.incoming.id if deps.incoming else None
-    deps.db.execute(insert(rejected_intakes).values(
-        message_id=message_id or f"invalid:{deps.now().isoformat()}:{len(problems)}",
-        channel_reference=channel_reference,
-        problems=json.dumps(problems, ensure_ascii=False),
-        rejected_at=deps.now(),
-    ))
+    registry.record_rejection(
+        deps.db, message_id or f"invalid:{deps.now().isoformat()}:{len(problems)}",
+        channel_reference, problems, deps.now())
     deps.publish(RequestRejected(
         channel_reference=channel_reference,
         problems=[FieldProblem(field=f, problem=p) for f, p in problems[:20]],

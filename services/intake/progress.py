@@ -49,7 +49,7 @@ def advance(
     outcomes: list[dict[str, Any]] | None = None,
     back_from: frozenset[RequestState] = frozenset(),
 ) -> None:
-    row = registry.get(deps.db, reference)
+    row = registry.get(deps.db, reference, lock=True)
     if row is None:
         raise Reject(f"unknown request reference {reference}")
     current = RequestState(row["state"])

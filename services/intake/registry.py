@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 
 from contracts.vocabulary import RequestState
-from services.intake.tables import reference_counters, requests
+from services.intake.tables import reference_counters, rejected_intakes, requests
+
+r = requests.c
 
 
 def find_by_channel_reference(db: Connection, channel_reference: str) -> str | None:
@@ -18,8 +22,11 @@ def find_by_channel_reference(db: Connection, channel_reference: str) -> str | N
     return db.execute(query).scalar_one_or_none()
 
 
-def get(db: Connection, reference: str) -> dict[str, Any] | None:
-    row = db.execute(select(requests).where(requests.c.reference == reference)).first()
+def get(db: Connection, reference: str, *, lock: bool = False) -> dict[str, Any] | None:
+    """The request's row; ``lock``: held until the transaction ends (``FOR UPDATE`` on
+    PostgreSQL), so two replicas moving one request take turns, and neither moves it back."""
+    query = select(requests).where(requests.c.reference == reference)
+    row = db.execute(query.with_for_update() if lock else query).first()
     return dict(row._mapping) if row else None
 
 
@@ -52,3 +59,31 @@ def set_state(
     if state.is_final:
         values["completed_at"] = now
     db.execute(update(requests).where(requests.c.reference == reference).values(**values))
+
+
+def add(db: Connection, **values: Any) -> None:
+    db.execute(insert(requests).values(**values))
+
+
+def record_rejection(db: Connection, message_id: str, channel_reference: str | None,
+                     problems: list[tuple[str, str]], now: datetime) -> None:
+    db.execute(insert(rejected_intakes).values(
+        message_id=message_id, channel_reference=channel_reference,
+        problems=json.dumps(problems, ensure_ascii=False), rejected_at=now))
+
+
+def to_escalate(db: Connection, today: date) -> Sequence[Row[Any]]:
+    """Open requests whose internal target has come and that were not escalated yet."""
+    return db.execute(select(requests).where(
+        r.completed_at.is_(None), r.escalated_at.is_(None), r.target_on <= today)).all()
+
+
+def newly_breached(db: Connection, today: date) -> Sequence[Row[Any]]:
+    """Open requests past their due date whose breach is not recorded yet."""
+    return db.execute(select(requests).where(
+        r.completed_at.is_(None), r.breached_at.is_(None), r.due_on < today)).all()
+
+
+def mark(db: Connection, reference: str, **moments: datetime) -> None:
+    """Record when an alert was raised (``escalated_at``, ``breached_at``)."""
+    db.execute(update(requests).where(r.reference == reference).values(**moments))

@@ -18,9 +18,9 @@ from services.access_package.builder import (
     rekey,
 )
 from services.access_package.reading import ExportError
+from services.rulebook.retention import Retention
 from services.runtime.errors import Reject
 from services.runtime.settings import Settings
-from services.stores.retention import Retention
 
 EXPORTS = "exports"
 

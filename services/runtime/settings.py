@@ -15,6 +15,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DSR_", frozen=True)
 
     amqp_url: str | None = Field(default=None, description="RabbitMQ; unset runs in-process")
+    amqp_nodes: str = Field(default="", description="the cluster's other nodes, host:port, "
+                            "comma-separated; a worker whose node dies reconnects to the next")
     amqp_user: str | None = Field(default=None, description="overrides the URL's user")
     amqp_password: SecretStr | None = Field(default=None, description="or DSR_AMQP_PASSWORD_FILE")
     amqp_password_file: Path | None = None
@@ -105,6 +107,18 @@ class Settings(BaseSettings):
         netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{host}"
         netloc += f":{parts.port}" if parts.port else ""
         return urlunsplit(parts._replace(netloc=netloc))
+
+    @property
+    def broker_urls(self) -> list[str]:
+        """``broker_url`` first, then the same URL on each of ``amqp_nodes``."""
+        url = self.broker_url
+        if url is None:
+            return []
+        parts = urlsplit(url)
+        credentials = parts.netloc.rpartition("@")[0]
+        prefix = f"{credentials}@" if credentials else ""
+        nodes = [node.strip() for node in self.amqp_nodes.split(",") if node.strip()]
+        return [url, *(urlunsplit(parts._replace(netloc=prefix + node)) for node in nodes)]
 
     @property
     def database_dsn(self) -> str | None:

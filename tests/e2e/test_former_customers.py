@@ -20,18 +20,18 @@ from contracts.backoffice import Holding
 from contracts.vocabulary import Right
 from services.access_package.builder import package_directory
 from services.access_package.opening import open_package
-from services.billing.tables import accounts, consumption, invoices, payments
-from services.cdr.tables import cdr_events
-from services.crm.tables import SUBJECT_TABLES, customers, subscriptions
 from services.identity.tables import verifications
 from services.notification.tables import outbound_messages
-from services.population.demo import (
+from services.rulebook.retention import Retention
+from services.workers import ALL
+from simulators.billing.tables import accounts, consumption, invoices, payments
+from simulators.cdr.tables import cdr_events
+from simulators.crm.tables import SUBJECT_TABLES, customers, subscriptions
+from simulators.population.demo import (
     FORMER_CUSTOMER,
     FORMER_HEAVY_USER,
     RECYCLED_MSISDN,
 )
-from services.stores.retention import Retention
-from services.workers import ALL
 from tests.e2e.conftest import HarnessFactory
 from tests.support.harness import App, request_rows, states, submit
 from tests.support.intakes import intake, nina_card

@@ -16,9 +16,9 @@ from services.audit import register as audit_register
 from services.bootstrap import App
 from services.notification.tables import outbound_messages
 from services.runtime.deps import Deps
-from services.stores.commands import CommandRefused, StoreActionHandler
-from services.stores.registry import store_service
 from services.workers import ALL, STORES
+from simulators.stores.commands import CommandRefused, StoreActionHandler
+from simulators.stores.registry import store_service
 from tests.e2e.conftest import HarnessFactory
 from tests.e2e.test_fulfilment_saga import (
     fail_after,

@@ -23,9 +23,9 @@ from services.bootstrap import App, bootstrap
 from services.runtime.clock import FakeClock
 from services.runtime.deps import Deps
 from services.runtime.errors import RetryLater
-from services.stores.commands import CommandRefused
-from services.stores.registry import store_service
 from services.workers import ALL, STORES
+from simulators.stores.commands import CommandRefused
+from simulators.stores.registry import store_service
 from tests.conftest import embedded_settings
 from tests.e2e.conftest import HarnessFactory
 from tests.support.harness import EmbeddedHarness, Harness, publish, request_rows, submit

@@ -9,8 +9,8 @@ import json
 from sqlalchemy import select
 
 from contracts.vocabulary import Purpose, Right
-from services.crm.tables import marketing_preferences
 from services.notification.tables import outbound_messages
+from simulators.crm.tables import marketing_preferences
 from tests.e2e.conftest import HarnessFactory
 from tests.support.harness import final_count, rejections, states, submit
 from tests.support.subjects import request_for, seeded

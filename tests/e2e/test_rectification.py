@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from contracts.envelope import CloudEvent
 from contracts.vocabulary import Right
-from services.crm.tables import customers
 from services.discovery.tables import discoveries
 from services.notification.tables import outbound_messages
-from services.stores.retention import UNSUPPORTED_DOCUMENT
+from services.rulebook.retention import UNSUPPORTED_DOCUMENT
 from services.workers import ALL
+from simulators.crm.tables import customers
 from tests.e2e.conftest import HarnessFactory
 from tests.support.harness import App, rejections, request_rows, states, submit
 from tests.support.intakes import nina_card

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from contracts.restriction import RestrictionLiftRequested
 from contracts.status import ClockTicked
 from contracts.vocabulary import Right
-from services.crm.tables import contact_points
 from services.fulfilment.tables import metadata, restrictions
 from services.notification.tables import outbound_messages
+from simulators.crm.tables import contact_points
 from tests.e2e.conftest import HarnessFactory
 from tests.support.harness import App, Harness, final_count, publish, request_rows, submit
 from tests.support.subjects import request_for, seeded

@@ -155,8 +155,10 @@ class RabbitHarness:
         return KombuClient(self._url, timeout_s=10, clock=self.app.clock)
 
     def close(self) -> None:
+        """Close the publishing connection (a later publish opens another)."""
         if self._connection is not None and self._connection.is_open:
             self._connection.close()
+        self._connection, self._channel = None, None
 
 
 class _RabbitObserver:

@@ -21,11 +21,14 @@ RETRY_DELAYS_MS = (100, 300, 1000, 2000)
 class WorkerProcesses:
     """``credentials``: worker -> (broker user, password); such a worker connects as that
     user and only checks the topology (``DSR_AMQP_DECLARE=false``), which the test's
-    administrator connection (``amqp_url``) must have declared."""
+    administrator connection (``amqp_url``) must have declared. ``replicas``: processes per
+    worker, competing on its queue; each is an instance named ``worker#n`` (just ``worker``
+    when there is one)."""
 
     def __init__(self, amqp_url: str, data_dir: Path, names: tuple[str, ...] = ALL,
                  database_url: str | None = None,
-                 credentials: dict[str, tuple[str, str]] | None = None) -> None:
+                 credentials: dict[str, tuple[str, str]] | None = None,
+                 replicas: int = 1) -> None:
         self._credentials = credentials or {}
         self._env = {**os.environ, "DSR_AMQP_URL": amqp_url, "DSR_DATA_DIR": str(data_dir),
                      "DSR_LOG_LEVEL": "WARNING", "DSR_HEALTH_PORT": "0",
@@ -38,24 +41,28 @@ class WorkerProcesses:
         self._logs.mkdir(parents=True, exist_ok=True)
         self.running: dict[str, subprocess.Popen[bytes]] = {}
         self.names = names
+        self.replicas = replicas
+        self.instances = [name if replicas == 1 else f"{name}#{n}"
+                          for name in names for n in range(1, replicas + 1)]
         self.kills = 0
 
-    def start(self, name: str) -> None:
-        log = (self._logs / f"{name}.log").open("ab")
+    def start(self, instance: str) -> None:
+        name = instance.partition("#")[0]
+        log = (self._logs / f"{instance}.log").open("ab")
         env = dict(self._env)
         for key in ("DSR_AMQP_USER", "DSR_AMQP_PASSWORD", "DSR_AMQP_PASSWORD_FILE"):
             env.pop(key, None)
         if name in self._credentials:
             user, password = self._credentials[name]
             env.update(DSR_AMQP_USER=user, DSR_AMQP_PASSWORD=password, DSR_AMQP_DECLARE="false")
-        self.running[name] = subprocess.Popen(
+        self.running[instance] = subprocess.Popen(
             [sys.executable, "-m", "services.cli.main", "run", "--no-clock", "--worker", name],
             env=env, stdout=log, stderr=log)
 
     def start_all(self, timeout_s: float = 60) -> None:
-        """Start every worker and wait until each consumes its queue."""
-        for name in self.names:
-            self.start(name)
+        """Start every instance and wait until each worker's queue has all its consumers."""
+        for instance in self.instances:
+            self.start(instance)
         deadline = time.monotonic() + timeout_s
         while not self._all_consuming():
             if time.monotonic() > deadline:
@@ -71,16 +78,16 @@ class WorkerProcesses:
                     declared = channel.queue_declare(f"dsr.{name}", passive=True)
                 except pika.exceptions.ChannelClosedByBroker:
                     return False
-                if not declared.method.consumer_count:
+                if (declared.method.consumer_count or 0) < self.replicas:
                     return False
                 channel.close()
             return True
         finally:
             connection.close()
 
-    def kill(self, name: str) -> None:
+    def kill(self, instance: str) -> None:
         """SIGKILL: no chance to finish, ack or flush anything."""
-        process = self.running[name]
+        process = self.running[instance]
         process.send_signal(signal.SIGKILL)
         process.wait(10)
         self.kills += 1
@@ -95,5 +102,5 @@ class WorkerProcesses:
             except subprocess.TimeoutExpired:
                 process.kill()
 
-    def log(self, name: str) -> str:
-        return (self._logs / f"{name}.log").read_text(errors="replace")
+    def log(self, instance: str) -> str:
+        return (self._logs / f"{instance}.log").read_text(errors="replace")

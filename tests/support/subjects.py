@@ -9,8 +9,8 @@ from contracts.envelope import CloudEvent
 from contracts.intake import IdentityDocument, Representative
 from contracts.vocabulary import DocumentKind, Right
 from services.cli.seeding import load_population
-from services.population.demo import SubjectPlan, demo_subjects
-from services.population.generator import build_population
+from simulators.population.demo import SubjectPlan, demo_subjects
+from simulators.population.generator import build_population
 from tests.support.harness import Harness
 from tests.support.intakes import RECEIVED, intake, nina_card
 

@@ -25,15 +25,16 @@ from services.access_package.builder import (
     read_manifest,
     rekey,
 )
-from services.access_package.catalogue import SEGMENTATION_LOGIC, TRANSFERS
+from services.access_package.catalogue import TRANSFERS
 from services.access_package.opening import PackageRefused, open_package
 from services.access_package.reading import ExportError
 from services.cli.main import main
 from services.notification import packages
+from services.rulebook.purposes import SEGMENTATION_LOGIC
+from services.rulebook.retention import Retention
 from services.runtime.errors import Reject
 from services.runtime.settings import Settings
-from services.stores.exports import ExportFile, mask_msisdn, mask_rib
-from services.stores.retention import Retention
+from simulators.stores.exports import ExportFile, mask_msisdn, mask_rib
 from tests.unit.test_stores_support import Backend, seeded_stores
 
 REFERENCE = "DSR-2026-000042"

@@ -14,7 +14,7 @@ from rich.console import Console
 from contracts.status import StatusReply
 from services.cli import main as cli
 from services.cli import tables
-from services.population.demo import HEAVY_USER, RECYCLED_MSISDN
+from simulators.population.demo import HEAVY_USER, RECYCLED_MSISDN
 
 SUBMIT = ["submit", "--reference", "7400-CALL-0042", "--right", "access",
           "--msisdn", "+22370001001", "--name", "Aminata Traoré"]

@@ -10,13 +10,13 @@ import pytest
 from contracts.backoffice import StoreAction, StoreCommand
 from contracts.envelope import CloudEvent
 from contracts.vocabulary import Store
-from services.cdr.routes import WORKER
 from services.runtime.clock import FakeClock
 from services.runtime.database import create_service_engine
 from services.runtime.delivery import DeadLetter, Delivery, Done
 from services.runtime.processor import Processor
 from services.runtime.settings import Settings
 from services.runtime.signing import SIGNATURE_ATTRIBUTE, sign
+from simulators.cdr.routes import WORKER
 from tests.support.intakes import RECEIVED
 
 ERASE = StoreCommand(command_id="DSR-2026-000001:erase:cdr", reference="DSR-2026-000001",

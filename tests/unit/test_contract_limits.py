@@ -20,11 +20,11 @@ from contracts.restriction import RestrictionLiftRequested
 from contracts.status import StatusQuery
 from contracts.text import CORRECTION_MAX_LENGTHS, CorrectionValue, Line, Paragraph
 from contracts.times import Day, ReceiptTime, Time, receipt_context
-from services.billing.tables import accounts
-from services.crm.tables import contact_points, customers
 from services.runtime.delivery import DeadLetter, Delivery
 from services.runtime.settings import Settings
 from services.runtime.validation import EnvelopeError, parse_envelope
+from simulators.billing.tables import accounts
+from simulators.crm.tables import contact_points, customers
 from tests.support.ledger import Credit
 from tests.unit.test_processor import make
 

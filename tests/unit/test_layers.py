@@ -12,8 +12,11 @@ ROOT = Path(__file__).resolve().parents[2]
 BROKER_LIBRARIES = ("pika", "kombu", "dramatiq")
 WORKERS = ("intake", "identity", "discovery", "fulfilment", "notification", "audit")
 TOOLS = ("services/cli", "bench")
-#: A service's tables (``services.cli.tables`` is the CLI's own: tables people read).
-SERVICE_TABLES = re.compile(r"services\.(?!cli\.)\w+\.tables(\.|$)")
+#: The product's own code: what runs in production whatever the back-office systems are.
+PRODUCT = (*(f"services/{w}" for w in WORKERS), "services/access_package", "services/rulebook",
+           "services/runtime")
+#: A service's or a simulated store's tables (``services.cli.tables`` is the CLI's own).
+SERVICE_TABLES = re.compile(r"(services\.(?!cli\.)|simulators\.)\w+\.tables(\.|$)")
 
 
 def imports_of(path: Path) -> set[str]:
@@ -53,7 +56,19 @@ def offending(folder: str, allowed: tuple[str, ...], forbidden: tuple[str, ...])
 
 
 def test_contracts_import_nothing_from_services() -> None:
-    assert offending("contracts", (), ("services", "bench", "tests")) == []
+    assert offending("contracts", (), ("services", "simulators", "bench", "tests")) == []
+
+
+@pytest.mark.parametrize("folder", PRODUCT)
+def test_the_product_knows_no_simulator(folder: str) -> None:
+    """The workers reach the stores only through store commands: a real CRM can replace the
+    simulated one without a change in ``services/``."""
+    assert offending(folder, (), ("simulators",)) == []
+
+
+def test_the_simulators_know_only_the_contract_runtime_and_rulebook() -> None:
+    assert offending("simulators", ("services.runtime", "services.rulebook"),
+                     ("services", "bench", "tests")) == []
 
 
 def test_the_runtime_knows_no_worker() -> None:

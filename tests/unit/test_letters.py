@@ -15,7 +15,7 @@ from services.notification.addressing import sms_address
 from services.notification.rendering import render
 from services.notification.sms import sms_parts
 from services.notification.termination import termination_offer
-from services.stores.retention import kept_for_contract
+from services.rulebook.retention import kept_for_contract
 
 BASE = {"reference": "DSR-2026-000042", "right_fr": "suppression",
         "request_fr": "demande de suppression", "due_on": "02/12/2026",

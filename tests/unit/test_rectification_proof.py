@@ -10,11 +10,11 @@ import pytest
 from contracts.corrections import IDENTITY_FIELDS, Corrections
 from contracts.identity import VerifiedDocument
 from contracts.vocabulary import Action, Category, DocumentKind, Store
-from services.billing.handlers import ADDRESS_KEYS
-from services.crm.rectification import CONTACT_KINDS
 from services.fulfilment.proof import weigh
-from services.stores.disputes import USAGE_ITEMS
-from services.stores.retention import UNSUPPORTED_DOCUMENT
+from services.rulebook.disputes import USAGE_ITEMS
+from services.rulebook.retention import UNSUPPORTED_DOCUMENT
+from simulators.billing.handlers import ADDRESS_KEYS
+from simulators.crm.rectification import CONTACT_KINDS
 
 NINA_CARD = VerifiedDocument(kind=DocumentKind.NINA_CARD, number="1 79 11 02 001 0002 K",
                              holder_name="Moussa Keyta", date_of_birth=date(1979, 11, 2))

@@ -9,10 +9,10 @@ import pytest
 from contracts.backoffice import InventoryItem
 from contracts.vocabulary import Action, Category, Purpose, Right, Store
 from services.fulfilment.policy import plan
+from services.rulebook.disputes import TRAFFIC_ITEMS, disputed
+from services.rulebook.retention import Retention
 from services.runtime.settings import Settings
-from services.stores.disputes import TRAFFIC_ITEMS, disputed
-from services.stores.objection import MARKETING, OBJECTION, Ruling, objected
-from services.stores.retention import Retention
+from simulators.stores.objection import MARKETING, OBJECTION, Ruling, objected
 
 P = Purpose
 

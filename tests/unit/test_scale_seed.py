@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, inspect, select
 
-from services.cdr.tables import cdr_events
 from services.cli.bulk_seed import HEAVY_AT_SCALE, seed_at_scale
-from services.population.demo import HEAVY_USER, RECYCLED_MSISDN
-from services.population.generator import build_population
+from services.rulebook.retention import Retention
 from services.runtime.settings import Settings
-from services.stores.retention import Retention
+from simulators.cdr.tables import cdr_events
+from simulators.population.demo import HEAVY_USER, RECYCLED_MSISDN
+from simulators.population.generator import build_population
 from tests.unit.test_stores_support import NOW, Backend, Stores, stores_over
 
 SUBSCRIBERS, CDR_ROWS = 200, HEAVY_AT_SCALE + 30_000

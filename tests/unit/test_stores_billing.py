@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Table, func, select
 
-from services.billing.tables import SUBJECT_TABLES, accounts, bank_details, consumption
+from simulators.billing.tables import SUBJECT_TABLES, accounts, bank_details, consumption
 from tests.unit.test_stores_support import Backend, Stores, outcomes_by, seeded_stores
 
 

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from sqlalchemy import ColumnElement, func, select
 
-from services.cdr.tables import cdr_events, holds
-from services.population.demo import FORMER_HEAVY_USER, RECYCLED_MSISDN
-from services.stores.retention import Retention
+from services.rulebook.retention import Retention
+from simulators.cdr.tables import cdr_events, holds
+from simulators.population.demo import FORMER_HEAVY_USER, RECYCLED_MSISDN
 from tests.unit.test_stores_support import NOW, Backend, Stores, outcomes_by, seeded_stores
 
 PREVIOUS_HOLDER, CURRENT_HOLDER = "CM-100006", "CM-100007"

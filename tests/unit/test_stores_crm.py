@@ -13,14 +13,14 @@ from sqlalchemy import Table, func, select
 
 from contracts.backoffice import StoreAction, StoreCommand
 from contracts.vocabulary import Store
-from services.crm.tables import (
+from simulators.crm.tables import (
     SUBJECT_TABLES,
     contact_points,
     customers,
     holds,
     marketing_preferences,
 )
-from services.population.demo import FORMER_CUSTOMER, RECYCLED_MSISDN, demo_subjects
+from simulators.population.demo import FORMER_CUSTOMER, RECYCLED_MSISDN, demo_subjects
 from tests.unit.test_stores_support import NOW, Backend, Stores, outcomes_by, seeded_stores
 
 PREVIOUS_HOLDER, CURRENT_HOLDER = "CM-100006", "CM-100007"

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from contracts.vocabulary import Purpose
-from services.billing.tables import consumption, disputes
-from services.cdr.tables import cdr_events
-from services.crm.tables import marketing_preferences
-from services.stores.retention import Retention
+from services.rulebook.retention import Retention
+from simulators.billing.tables import consumption, disputes
+from simulators.cdr.tables import cdr_events
+from simulators.crm.tables import marketing_preferences
 from tests.unit.test_stores_support import NOW, Backend, Stores, outcomes_by, seeded_stores
 
 P = Purpose

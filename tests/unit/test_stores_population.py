@@ -6,9 +6,9 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from services.population.demo import RECYCLED_MSISDN, demo_subjects
-from services.population.generator import build_population
-from services.population.mali import luhn_digit
+from simulators.population.demo import RECYCLED_MSISDN, demo_subjects
+from simulators.population.generator import build_population
+from simulators.population.mali import luhn_digit
 from tests.unit.test_stores_support import NOW
 
 MSISDN = re.compile(r"^\+223[679]\d{7}$")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Table, func, select, update
 
-from services.billing.tables import (
+from simulators.billing.tables import (
     SUBJECT_TABLES,
     accounts,
     consumption,
@@ -18,8 +18,8 @@ from services.billing.tables import (
     invoices,
     payments,
 )
-from services.cdr.tables import cdr_events
-from services.crm.tables import contact_points, customers
+from simulators.cdr.tables import cdr_events
+from simulators.crm.tables import contact_points, customers
 from tests.unit.test_stores_support import Backend, Stores, seeded_stores
 
 DEBTOR, DISPUTING, RESTRICTED = "CM-100011", "CM-100001", "CM-100008"

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import event, func, insert, select
 
-from services.cdr.tables import cdr_events
-from services.stores.registry import store_service
+from simulators.cdr.tables import cdr_events
+from simulators.stores.registry import store_service
 from tests.unit.test_stores_support import Backend, Stores, seeded_stores
 
 CODE = "CM-100003"

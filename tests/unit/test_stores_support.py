@@ -15,13 +15,6 @@ from sqlalchemy import Engine
 from contracts.backoffice import Holding, StoreAction, StoreCommand
 from contracts.envelope import CloudEvent
 from contracts.vocabulary import Store
-from services.billing import routes as billing_routes
-from services.billing import seed as billing_seed
-from services.cdr import routes as cdr_routes
-from services.cdr import seed as cdr_seed
-from services.crm import routes as crm_routes
-from services.crm import seed as crm_seed
-from services.population.generator import Population, build_population
 from services.runtime.clock import FakeClock
 from services.runtime.database import create_service_engine
 from services.runtime.delivery import Delivery, Done
@@ -29,6 +22,13 @@ from services.runtime.processor import Processor
 from services.runtime.routing import Worker
 from services.runtime.settings import Settings
 from services.runtime.signing import sign
+from simulators.billing import routes as billing_routes
+from simulators.billing import seed as billing_seed
+from simulators.cdr import routes as cdr_routes
+from simulators.cdr import seed as cdr_seed
+from simulators.crm import routes as crm_routes
+from simulators.crm import seed as crm_seed
+from simulators.population.generator import Population, build_population
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 REFERENCE = "DSR-2026-000042"

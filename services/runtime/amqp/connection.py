@@ -19,10 +19,11 @@ from services.runtime.settings import Settings
 
 
 def broker_url(settings: Settings) -> str:
-    url = settings.broker_url
-    if url is None:
+    """The URL for kombu: every node of the cluster, ``;``-separated (kombu's failover)."""
+    urls = settings.broker_urls
+    if not urls:
         raise ValueError("DSR_AMQP_URL is not set")
-    return url
+    return ";".join(urls)
 
 
 def tls_context(settings: Settings) -> ssl.SSLContext | None:
@@ -37,9 +38,19 @@ def tls_context(settings: Settings) -> ssl.SSLContext | None:
     return context
 
 
+def node_parameters(settings: Settings) -> list[pika.URLParameters]:
+    """Connection parameters of a long-running worker, one per node of the cluster."""
+    if not settings.broker_urls:
+        raise ValueError("DSR_AMQP_URL is not set")
+    return [_parameters(url, settings) for url in settings.broker_urls]
+
+
 def pika_parameters(settings: Settings) -> pika.URLParameters:
-    """Connection parameters of a long-running worker."""
-    url = broker_url(settings)
+    """Connection parameters of the first node (``DSR_AMQP_URL``)."""
+    return node_parameters(settings)[0]
+
+
+def _parameters(url: str, settings: Settings) -> pika.URLParameters:
     params = pika.URLParameters(url)
     params.heartbeat = 30
     params.blocked_connection_timeout = 60

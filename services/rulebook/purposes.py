@@ -1,0 +1,37 @@
+"""The purposes of processing, in the privacy policy's own words (its three lists)."""
+
+SEGMENTATION_LOGIC = (
+    "Votre profil de segmentation (un segment et un score de 0 à 100) est calculé "
+    "périodiquement à partir de votre dépense mensuelle moyenne (ARPU, en francs CFA), de la "
+    "part de l'internet mobile dans votre consommation et de votre ancienneté (les valeurs "
+    "utilisées figurent dans le champ « inputs » de chaque profil). Plus la dépense et "
+    "l'ancienneté sont élevées, plus le score est élevé. Il sert à vous proposer des offres "
+    "adaptées à vos besoins et à organiser les opérations de marketing direct ; il ne produit "
+    "aucun effet juridique à votre égard (ni refus de service, ni tarif individuel). Vous "
+    "pouvez vous y opposer à tout moment, sans avoir à donner de motif."
+)
+
+IDENTIFY = ("Gérer l'identification du client ou de l'utilisateur afin de l'authentifier et "
+             "éviter toute usurpation d'identité, fraude ou infraction à la loi")
+ORDER = "Gérer la commande du client"
+BILL = "Facturer et encaisser les paiements effectués par les clients"
+AFTER_SALES = "Assurer le Service Après-Vente"
+SUSPEND = "Traiter les demandes de suspensions ou de résiliations"
+CLAIMS = "Traiter les requêtes et réclamations formulées par les clients"
+COMMUNICATE = "Communiquer au titre de la gestion de la clientèle"
+MAIL = "Gérer les courriers entrants"
+RECOVER = "Recouvrer les impayés"
+DISPUTES = "Gérer les litiges et contentieux"
+RIGHTS = "Gérer les demandes relatives aux droits des personnes concernées"
+EQUIPMENT = "Gérer le matériel"
+MARKETING = "Organiser des opérations de marketing direct"
+ANALYTICS = ("Collecter, traiter et analyser les données d'usages des clients pour concevoir "
+              "des tableaux de bord, faciliter les prises de décision managériale et proposer "
+              "des services qui correspondent mieux à leurs besoins")
+IMPROVE = "Améliorer les offres et la relation client"
+SECURITY = "Assurer la sécurité des plateformes et services"
+FRAUD = "Lutter contre la fraude et préserver le Chiffre d'Affaires"
+CONNECTED = "Commercialiser et optimiser des objets connectés et les offres associées"
+KEEP = "Conserver les données requises pour être en mesure de répondre aux obligations légales"
+AUTHORITIES = "Répondre aux réquisitions des autorités et aux décisions de justice"
+STOLEN = "Assurer le blocage, à l'utilisation, des mobiles déclarés volés"
