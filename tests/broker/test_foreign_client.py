@@ -11,6 +11,7 @@ import json
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pika
 import pytest
@@ -22,10 +23,12 @@ from tests.support.intakes import RECEIVED, RUN_STARTS
 pytestmark = pytest.mark.broker
 
 
-def submit_and_follow(url: str, channel_reference: str, timeout_s: float) -> list[dict]:
+def submit_and_follow(url: str, channel_reference: str,
+                      timeout_s: float) -> list[dict[str, Any]]:
     connection = pika.BlockingConnection(pika.URLParameters(url))
     channel = connection.channel()
     queue = channel.queue_declare("", exclusive=True).method.queue
+    assert queue is not None, "the broker names the exclusive queue it declares"
     channel.queue_bind(queue, "dsr.events", "request.status-changed.v1")
     channel.confirm_delivery()
     intake = {
@@ -43,11 +46,11 @@ def submit_and_follow(url: str, channel_reference: str, timeout_s: float) -> lis
                           json.dumps(intake).encode(),
                           pika.BasicProperties(content_type="application/cloudevents+json",
                                                delivery_mode=2))
-    seen: list[dict] = []
+    seen: list[dict[str, Any]] = []
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline and len(seen) < 2:
         method, _props, body = channel.basic_get(queue, auto_ack=True)
-        if method is None:
+        if method is None or body is None:
             time.sleep(0.05)
             continue
         event = json.loads(body)

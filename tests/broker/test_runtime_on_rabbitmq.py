@@ -80,13 +80,14 @@ def _wait(condition: Callable[[], bool], timeout_s: float = 30) -> None:
 
 def _dead_letters(connection: pika.BlockingConnection) -> list[tuple[bytes, dict[str, object]]]:
     channel = connection.channel()
-    found = []
+    found: list[tuple[bytes, dict[str, object]]] = []
     while True:
         method, props, body = channel.basic_get(WORKER.dead_letter_queue, auto_ack=True)
-        if method is None:
+        if method is None or props is None or body is None:
             channel.close()
             return found
-        found.append((body, dict(props.headers or {})))
+        # types-pika declares basic_get's body as str; pika delivers the message's bytes.
+        found.append((body, dict(props.headers or {})))  # type: ignore[arg-type]
 
 
 def test_duplicate_deliveries_are_counted_once(ledger: tuple[Processor, pika.BlockingConnection]

@@ -8,7 +8,7 @@ the deadline monitor still escalates it at its internal target.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from contracts.envelope import COMMANDS_EXCHANGE, CloudEvent
 from contracts.status import ClockTicked
@@ -45,7 +45,11 @@ def test_a_store_silent_at_discovery_is_asked_again_then_the_request_goes_to_rev
         for sends in range(2, ATTEMPTS + 1):
             publish(harness, ClockTicked(now=began + timedelta(seconds=(TIMEOUT_S + 1)
                                                               * (sends - 1))))
-            harness.wait_until(lambda app, n=sends: len(command_ids(asked)) == n)
+
+            def sent(app: App, n: int = sends) -> bool:
+                return len(command_ids(asked)) == n
+
+            harness.wait_until(sent)
             assert the_request(harness.app)["state"] == "identity_verified"
         publish(harness, ClockTicked(now=began + timedelta(seconds=(TIMEOUT_S + 1) * ATTEMPTS)))
         harness.wait_until(lambda app: the_request(app)["state"] == "manual_review")
@@ -53,7 +57,8 @@ def test_a_store_silent_at_discovery_is_asked_again_then_the_request_goes_to_rev
         ids = command_ids(asked)
 
         target = row["target_on"]
-        days_to_target = (target - began.date()).days  # type: ignore[operator]
+        assert isinstance(target, date), target
+        days_to_target = (target - began.date()).days
         publish(harness, ClockTicked(now=began + timedelta(days=days_to_target, hours=1)))
         harness.wait_until(lambda app: len(escalations.events()) == 1)
         escalated = escalations.events()[0].data

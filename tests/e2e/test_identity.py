@@ -33,7 +33,8 @@ def verification(app: App, reference: str = "DSR-2026-000001") -> dict[str, obje
 
 def failed_checks(app: App, reference: str = "DSR-2026-000001") -> list[str]:
     checks = verification(app, reference)["checks"] or []
-    return [c["check"] for c in checks if not c["passed"]]  # type: ignore[attr-defined]
+    assert isinstance(checks, list), checks
+    return [c["check"] for c in checks if not c["passed"]]
 
 
 def test_a_late_document_resumes_the_same_request(start: HarnessFactory) -> None:
@@ -208,4 +209,6 @@ def rejection_letters(app: App) -> dict[str, str]:
 
 
 def channel_reference(app: App, reference: str) -> str:
-    return next(r["channel_reference"] for r in request_rows(app) if r["reference"] == reference)
+    found = next(r["channel_reference"] for r in request_rows(app) if r["reference"] == reference)
+    assert isinstance(found, str), found
+    return found

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from contracts.envelope import COMMANDS_EXCHANGE
+from contracts.envelope import COMMANDS_EXCHANGE, CloudEvent
 from contracts.vocabulary import Right
 from services.discovery.tables import discoveries
 from services.identity.tables import verifications
@@ -28,7 +28,7 @@ PEOPLE = ["CM-100001", "CM-100002", "CM-100003", "CM-100011", "CM-100012", "CM-1
 FLAWS = ["none", "birth_date", "name", "expired", "nina", "no_copy", "someone_elses_number"]
 
 
-def flawed_request(code: str, flaw: str, right: Right, n: int):  # type: ignore[no-untyped-def]
+def flawed_request(code: str, flaw: str, right: Right, n: int) -> CloudEvent:
     plan = SUBJECTS[code]
     name, number, born = plan.full_name, plan.nina or "", plan.date_of_birth
     msisdn, expires, scan = plan.msisdn, date(2031, 1, 1), "c2Nhbg=="

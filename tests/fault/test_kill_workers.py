@@ -8,6 +8,7 @@ import random
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 from sqlalchemy import select
@@ -25,9 +26,21 @@ from tests.support.subjects import SUBJECTS, request_for, seeded
 pytestmark = [pytest.mark.broker, pytest.mark.fault]
 REQUESTS = int(os.environ.get("DSR_FAULT_REQUESTS", "500"))
 PEOPLE = ["CM-100001", "CM-100002", "CM-100003", "CM-100004", "CM-100005", "CM-100008"]
-DETAILS = {Right.RECTIFICATION: {"corrections": {"email": "nouveau@example.ml"}},
-           Right.OBJECTION: {"purposes": ["direct_marketing"]},
-           Right.RESTRICTION: {"categories": [Category.PROFILES_SCORES]}}
+
+
+class Details(TypedDict, total=False):
+    """The request details (``RequestDetails``' fields) some rights need."""
+
+    corrections: dict[str, str]
+    purposes: list[str]
+    categories: list[Category]
+
+
+DETAILS: dict[Right, Details] = {
+    Right.RECTIFICATION: {"corrections": {"email": "nouveau@example.ml"}},
+    Right.OBJECTION: {"purposes": ["direct_marketing"]},
+    Right.RESTRICTION: {"categories": [Category.PROFILES_SCORES]},
+}
 
 
 def test_killed_workers_lose_nothing_and_do_nothing_twice(amqp_url: str, tmp_path: Path) -> None:
@@ -43,7 +56,8 @@ def test_killed_workers_lose_nothing_and_do_nothing_twice(amqp_url: str, tmp_pat
         rights = list(Right)
         for n in range(REQUESTS):
             right = rights[n % len(rights)]
-            event = request_for(rng.choice(PEOPLE), right, f"call-{n}", **DETAILS.get(right, {}))
+            event = request_for(rng.choice(PEOPLE), right, f"call-{n}",
+                                **DETAILS.get(right, Details()))
             submit(harness, event)
             if n % 50 == 0:
                 submit(harness, event)  # the call centre's retry: the same intake again
@@ -72,9 +86,9 @@ def test_killed_workers_lose_nothing_and_do_nothing_twice(amqp_url: str, tmp_pat
     per_kind = Counter((kind, medium) for _, kind, medium, _ in sent)
     assert per_kind[("acknowledgement", "sms")] == REQUESTS
     assert per_kind[("outcome", "sms")] == per_kind[("outcome", "letter")] == REQUESTS
-    rights = {r["reference"]: Right(r["right"]) for r in request_rows(app)}
-    assert per_kind[("package_code", "sms")] == list(rights.values()).count(Right.ACCESS)
+    right_of = {r["reference"]: Right(r["right"]) for r in request_rows(app)}
+    assert per_kind[("package_code", "sms")] == list(right_of.values()).count(Right.ACCESS)
     noticed = {reference for reference, kind, _, _ in sent if kind == "recipient_notice"}
     assert noticed, "recipients are told of changes"
-    assert all(rights[reference] in NOTIFIED_RIGHTS for reference in noticed)
+    assert all(right_of[reference] in NOTIFIED_RIGHTS for reference in noticed)
     assert SUBJECTS  # the seeded population the requests were made against

@@ -24,6 +24,8 @@ from pathlib import Path
 import pika
 import pika.exceptions
 import pytest
+from pika.adapters.blocking_connection import BlockingChannel
+from pika.exchange_type import ExchangeType
 
 from contracts.envelope import CONTENT_TYPE, CloudEvent
 from contracts.intake import RequestSubmitted, SubjectClaim
@@ -71,7 +73,7 @@ def connect(users: BrokerUsers, user: str) -> pika.BlockingConnection:
     return pika.BlockingConnection(pika.URLParameters(users.url(user)))
 
 
-def refused(action: Callable[[pika.adapters.blocking_connection.BlockingChannel], object],
+def refused(action: Callable[[BlockingChannel], object],
             connection: pika.BlockingConnection) -> bool:
     """True when the broker closes the channel with 403 ACCESS_REFUSED."""
     channel = connection.channel()
@@ -85,9 +87,9 @@ def refused(action: Callable[[pika.adapters.blocking_connection.BlockingChannel]
     return False
 
 
-def publish(exchange: str, key: str) -> Callable[[object], object]:
-    def action(channel: object) -> object:
-        return channel.basic_publish(  # type: ignore[attr-defined]
+def publish(exchange: str, key: str) -> Callable[[BlockingChannel], None]:
+    def action(channel: BlockingChannel) -> None:
+        channel.basic_publish(
             exchange, key, b"{}", pika.BasicProperties(content_type=CONTENT_TYPE))
     return action
 
@@ -133,7 +135,9 @@ def test_a_service_reads_only_its_own_queue_and_declares_nothing(
                                                    arguments={"x-queue-type": "quorum"}),
                        connection)
         assert refused(lambda ch: ch.queue_delete("dsr.notification"), connection)
-        assert refused(lambda ch: ch.exchange_declare("dsr.events", "topic", durable=True),
+        # By value: types-pika declares ExchangeType's members as bare `str` annotations.
+        assert refused(lambda ch: ch.exchange_declare("dsr.events", ExchangeType("topic"),
+                                                      durable=True),
                        connection)
         assert not refused(lambda ch: ch.queue_declare("dsr.notification", passive=True),
                            connection), "a passive check of the topology needs no permission"
@@ -146,10 +150,11 @@ def test_the_call_centre_submits_and_follows_but_cannot_impersonate_intake(
         assert refused(publish("dsr.events", "identity.review-decided.v1"), connection)
         assert refused(publish("dsr.commands", "backoffice.crm.erase.v1"), connection)
 
-        def bind(key: str) -> Callable[[object], object]:
-            def action(channel: object) -> object:
-                queue = channel.queue_declare("", exclusive=True).method.queue  # type: ignore
-                return channel.queue_bind(queue, "dsr.events", key)  # type: ignore
+        def bind(key: str) -> Callable[[BlockingChannel], object]:
+            def action(channel: BlockingChannel) -> object:
+                queue = channel.queue_declare("", exclusive=True).method.queue
+                assert queue is not None, "the broker names the exclusive queue it declares"
+                return channel.queue_bind(queue, "dsr.events", key)
             return action
 
         assert not refused(bind("request.status-changed.v1"), connection)
@@ -200,7 +205,9 @@ class _Follower:
     def __init__(self, url: str) -> None:
         self._connection = pika.BlockingConnection(pika.URLParameters(url))
         self._channel = self._connection.channel()
-        self._queue = self._channel.queue_declare("", exclusive=True).method.queue
+        queue = self._channel.queue_declare("", exclusive=True).method.queue
+        assert queue is not None, "the broker names the exclusive queue it declares"
+        self._queue = queue
         self._channel.queue_bind(self._queue, "dsr.events", "request.status-changed.v1")
         self.request_reference = ""
 
@@ -210,7 +217,7 @@ class _Follower:
         try:
             while time.monotonic() < deadline and until not in seen:
                 method, _props, body = self._channel.basic_get(self._queue, auto_ack=True)
-                if method is None:
+                if method is None or body is None:
                     time.sleep(0.05)
                     continue
                 event = json.loads(body)

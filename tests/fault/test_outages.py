@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -35,16 +35,16 @@ def _needs(tool: str) -> None:
         pytest.skip(f"{tool} is not on this machine; this test restarts a local service")
 
 
-def _wait(condition: object, timeout_s: float, what: str) -> None:
+def _wait(condition: Callable[[], object], timeout_s: float, what: str) -> None:
     deadline = time.monotonic() + timeout_s
     while not _holds(condition):
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.5)
 
 
-def _holds(condition: object) -> bool:
+def _holds(condition: Callable[[], object]) -> bool:
     try:
-        return bool(condition())  # type: ignore[operator]
+        return bool(condition())
     except SQLAlchemyError:
         return False  # the database is down: not yet
 
@@ -52,9 +52,12 @@ def _holds(condition: object) -> bool:
 def _submit_batch(harness: RabbitHarness, count: int) -> None:
     rights = [Right.ACCESS, Right.OBJECTION, Right.RESTRICTION]
     for n in range(count):
-        submit(harness, request_for(PEOPLE[n % len(PEOPLE)], rights[n % 3], f"call-{n}",
-                                    **({"categories": ["profiles_scores"]} if n % 3 == 2
-                                       else {})))
+        code, right, reference = PEOPLE[n % len(PEOPLE)], rights[n % 3], f"call-{n}"
+        if right is Right.RESTRICTION:
+            event = request_for(code, right, reference, categories=["profiles_scores"])
+        else:
+            event = request_for(code, right, reference)
+        submit(harness, event)
     harness.close()
 
 

@@ -27,6 +27,13 @@ from services.runtime.settings import Settings
 from services.workers import ALL
 from tests.support.intakes import RUN_STARTS
 
+# App is re-exported: scenarios type their `wait_until` conditions with it.
+__all__ = [
+    "App", "EmbeddedHarness", "Harness", "Observer", "RabbitHarness", "embedded_harness",
+    "final_count", "pinned_clock", "publish", "rabbit_harness", "rejections", "request_rows",
+    "reset_broker", "states", "submit",
+]
+
 
 class Harness(Protocol):
     app: App
@@ -165,7 +172,9 @@ class _RabbitObserver:
     def __init__(self, url: str, binding: str, exchange: str) -> None:
         self._connection = pika.BlockingConnection(pika.URLParameters(url))
         self._channel = self._connection.channel()
-        self._queue = str(self._channel.queue_declare("", exclusive=True).method.queue)
+        queue = self._channel.queue_declare("", exclusive=True).method.queue
+        assert queue is not None, "the broker names the exclusive queue it declares"
+        self._queue = queue
         self._channel.queue_bind(self._queue, exchange, binding)
         self._seen: list[CloudEvent] = []
 

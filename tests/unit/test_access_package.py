@@ -130,7 +130,7 @@ def test_masks_are_the_stores_and_are_not_applied_twice(tmp_path: Path) -> None:
 @pytest.mark.parametrize("leak", [{"rib": "ML12301001012345678901 23"},
                                   {"counterpart": "+22376001234"}])
 def test_an_unmasked_export_is_refused_not_patched(tmp_path: Path, leak: dict[str, str]) -> None:
-    write_exports(tmp_path, **leak)
+    write_exports(tmp_path, rib=leak.get("rib"), counterpart=leak.get("counterpart"))
     with pytest.raises(ExportError, match="not masked"):
         build(tmp_path)
     assert not list((tmp_path / "packages" / REFERENCE).glob("*.enc"))

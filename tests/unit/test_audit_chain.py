@@ -12,7 +12,7 @@ from contracts.identity import CheckResult, IdentityFailure, IdentityRejected
 from contracts.intake import RequestDetails, RequestRegistered, SubjectClaim
 from contracts.status import StatusChanged
 from contracts.vocabulary import Channel, RequestState, Right
-from services.audit.chain import GENESIS, Break, Entry, entry_hash, first_break, verify
+from services.audit.chain import GENESIS, Break, Entry, entry_hash, first_break, rehash, verify
 from services.audit.queries import check_chain
 from services.audit.routes import WORKER
 from services.audit.tables import audit_entries, chain_head, metadata, register
@@ -27,16 +27,16 @@ REFERENCE = "DSR-2026-000001"
 
 
 def chain(length: int) -> list[Entry]:
-    entries, previous = [], GENESIS
+    entries: list[Entry] = []
+    previous = GENESIS
     for sequence in range(1, length + 1):
-        fields = dict(sequence=sequence, reference=REFERENCE, event_type="request.x.v1",
-                      event_id=f"e-{sequence}", source="urn:test",
-                      occurred_at=T0 + timedelta(minutes=sequence), recorded_at=T0,
-                      summary={"state": "registered", "due_on": "2026-12-02", "n": sequence},
-                      previous_hash=previous)
-        digest = entry_hash(**fields)  # type: ignore[arg-type]
-        entries.append(Entry(**fields, entry_hash=digest))  # type: ignore[arg-type]
-        previous = digest
+        unsealed = Entry(sequence=sequence, reference=REFERENCE, event_type="request.x.v1",
+                         event_id=f"e-{sequence}", source="urn:test",
+                         occurred_at=T0 + timedelta(minutes=sequence), recorded_at=T0,
+                         summary={"state": "registered", "due_on": "2026-12-02", "n": sequence},
+                         previous_hash=previous, entry_hash="")
+        entries.append(replace(unsealed, entry_hash=rehash(unsealed)))
+        previous = entries[-1].entry_hash
     return entries
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ ERASE = StoreCommand(command_id="DSR-2026-000001:erase:cdr", reference="DSR-2026
 
 @pytest.fixture
 def cdr(tmp_path: Path) -> tuple[Processor, Settings]:
-    settings = Settings(data_dir=tmp_path, signing_key="deployment-key")  # type: ignore[arg-type]
+    settings = Settings(data_dir=tmp_path, signing_key="deployment-key")
     engine = create_service_engine("cdr", settings, WORKER.tables)
     return Processor(WORKER, engine, settings, FakeClock(RECEIVED)), settings
 
@@ -34,10 +34,9 @@ def deliver(processor: Processor, event: CloudEvent) -> object:
     return processor.process(Delivery(body=event.to_json(), routing_key=event.type))
 
 
-def command(**changes: object) -> CloudEvent:
-    changes = {"time": RECEIVED, **changes}
+def command(time: datetime = RECEIVED) -> CloudEvent:
     return CloudEvent.wrap(ERASE, source="urn:dsr/fulfilment", subject=ERASE.reference,
-                           **changes)  # type: ignore[arg-type]
+                           time=time)
 
 
 def test_a_command_signed_with_the_deployment_key_is_carried_out(

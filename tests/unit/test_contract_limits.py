@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import String
 
 from contracts.backoffice import StoreCommand
 from contracts.corrections import Corrections
@@ -77,7 +78,9 @@ def test_correction_limits_are_the_store_columns() -> None:
         column = customers.c[field].type
         assert getattr(column, "length", len("YYYY-MM-DD")) == limit, field
     widest = TypeAdapter(CorrectionValue).json_schema()["maxLength"]
-    assert widest == contact_points.c.value.type.length == accounts.c.billing_address.type.length
+    value_column, address_column = contact_points.c.value.type, accounts.c.billing_address.type
+    assert isinstance(value_column, String) and isinstance(address_column, String)
+    assert widest == value_column.length == address_column.length
 
 
 def test_a_correction_longer_than_its_column_is_refused_with_its_name() -> None:
@@ -137,8 +140,8 @@ def test_the_clock_skew_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _envelope(**changes: Any) -> dict[str, Any]:
-    event = json.loads(CloudEvent.wrap(Credit(account="A1", amount=5), source="urn:test",
-                                       time=NOW).to_json())
+    wrapped = CloudEvent.wrap(Credit(account="A1", amount=5), source="urn:test", time=NOW)
+    event: dict[str, Any] = json.loads(wrapped.to_json())
     event.update(changes)
     return event
 

@@ -50,7 +50,7 @@ def _document(**changes: object) -> DocumentSummary:
                                  "holder_name": "Keita Moussa", "date_of_birth": date(1980, 5, 2),
                                  "expires_on": date(2030, 1, 1), "copy_sha256": "a" * 64}
     values.update(changes)
-    return DocumentSummary(**values)  # type: ignore[arg-type]
+    return DocumentSummary(**values)
 
 
 CLAIM = SubjectClaim(msisdn="+22376000001", full_name="Moussa Keïta")

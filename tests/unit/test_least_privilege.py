@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from pika import PlainCredentials
 
 from contracts.backoffice import StoreAction, StoreCommand, StoreResult
 from contracts.catalog import MESSAGES
@@ -149,7 +150,9 @@ def test_the_checked_in_definitions_hold_no_password() -> None:
     from services.cli.definitions import definitions
 
     document = definitions(Settings(amqp_url=None))
-    assert document["users"] and all(u["password_hash"] == "" for u in document["users"])
+    users = document["users"]
+    assert isinstance(users, list)
+    assert users and all(u["password_hash"] == "" for u in users)
 
 
 def test_the_processor_refuses_a_publication_its_worker_did_not_declare(
@@ -173,8 +176,9 @@ def test_each_service_brings_its_own_credentials(tmp_path: Path) -> None:
                         amqp_user="dsr-notification", amqp_password_file=secret)
     assert settings.broker_url == "amqp://dsr-notification:p%40ss%2Fword%3A1@rabbit:5672/%2F"
     params = pika_parameters(settings)
-    assert params.credentials.username == "dsr-notification"  # type: ignore[attr-defined]
-    assert params.credentials.password == "p@ss/word:1"  # type: ignore[attr-defined]
+    assert isinstance(params.credentials, PlainCredentials)
+    assert params.credentials.username == "dsr-notification"
+    assert params.credentials.password == "p@ss/word:1"
     assert params.ssl_options is None
     unchanged = Settings(amqp_url="amqp://guest:guest@127.0.0.1:5672/%2F")
     assert unchanged.broker_url == unchanged.amqp_url
