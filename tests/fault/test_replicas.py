@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -31,10 +32,12 @@ from tests.support.subjects import request_for, seeded
 pytestmark = [pytest.mark.broker, pytest.mark.postgres, pytest.mark.fault]
 REQUESTS = int(os.environ.get("DSR_FAULT_REQUESTS", "500"))
 PEOPLE = ["CM-100001", "CM-100002", "CM-100003", "CM-100004", "CM-100005", "CM-100008"]
-DETAILS = {Right.RECTIFICATION: {"corrections": {"email": "nouveau@example.ml",
-                                                 "invoices": "la facture de mars est fausse"}},
-           Right.OBJECTION: {"purposes": ["direct_marketing"]},
-           Right.RESTRICTION: {"categories": [Category.PROFILES_SCORES]}}
+DETAILS: dict[Right, dict[str, Any]] = {
+    Right.RECTIFICATION: {"corrections": {"email": "nouveau@example.ml",
+                                          "invoices": "la facture de mars est fausse"}},
+    Right.OBJECTION: {"purposes": ["direct_marketing"]},
+    Right.RESTRICTION: {"categories": [Category.PROFILES_SCORES]},
+}
 STATUS_CHANGED = "request.status-changed.v1"
 
 
