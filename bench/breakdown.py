@@ -231,8 +231,9 @@ def _drop_schemas(app: App, database_url: str | None) -> None:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
 
 
-def report(recorder: Recorder, rounds: int, elapsed: float, where: str) -> None:
-    hops = sorted(recorder.hops.items(), key=lambda item: -item[1].seconds)
+def report(figures_by_hop: dict[Hop, HopFigures], rounds: int, elapsed: float,
+           where: str) -> None:
+    hops = sorted(figures_by_hop.items(), key=lambda item: -item[1].seconds)
     messages = sum(f.messages for _, f in hops)
     table = Table(title=f"Per hop, one request of each right x {rounds} ({where}); "
                         f"{messages / rounds:.0f} messages a round, "
@@ -261,12 +262,11 @@ def report(recorder: Recorder, rounds: int, elapsed: float, where: str) -> None:
     console.print(table)
 
 
-def by_worker(recorder: Recorder) -> Recorder:
+def by_worker(figures_by_hop: dict[Hop, HopFigures]) -> dict[Hop, HopFigures]:
     """The same figures summed per worker."""
-    grouped = Recorder.__new__(Recorder)
-    grouped.hops = defaultdict(HopFigures)
-    for (worker, _kind), figures in recorder.hops.items():
-        total = grouped.hops[(worker, "(all its message types)")]
+    grouped: dict[Hop, HopFigures] = defaultdict(HopFigures)
+    for (worker, _kind), figures in figures_by_hop.items():
+        total = grouped[(worker, "(all its message types)")]
         total.messages += figures.messages
         total.seconds += figures.seconds
         total.statements += figures.statements
@@ -289,8 +289,8 @@ def main() -> None:
     args = parser.parse_args()
     recorder, rounds, elapsed = measure(args.database_url, args.rounds)
     where = "PostgreSQL" if args.database_url else "SQLite"
-    report(recorder, rounds, elapsed, where)
-    report(by_worker(recorder), rounds, elapsed, where)
+    report(recorder.hops, rounds, elapsed, where)
+    report(by_worker(recorder.hops), rounds, elapsed, where)
 
 
 if __name__ == "__main__":
