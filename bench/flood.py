@@ -62,9 +62,10 @@ def publish_all(url: str, count: int) -> None:
 
 
 def drain(app: App, requests: int, started: float,
-          pids: dict[str, int]) -> dict[str, list[float]]:
+          pids: dict[str, int] | None = None) -> dict[str, list[float]]:
     """Wait until every request is final, with a progress bar (a line a minute off a tty);
-    return each process's resident memory sampled every 10 s, from the first publish on."""
+    return the resident memory of each process of ``pids`` sampled every 10 s."""
+    pids = pids or {}
     samples: dict[str, list[float]] = {name: [] for name in pids}
     with Progress(TextColumn("draining"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console) as progress:

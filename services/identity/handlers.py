@@ -133,7 +133,9 @@ def _ask_crm(deps: Deps, row: Row[Any], document: DocumentSummary) -> None:
 
 
 def load(deps: Deps, reference: str) -> Row[Any]:
-    return VERIFICATIONS.get(deps.db, reference)
+    """The request's verification, locked: a document, a CRM answer and a review decision
+    about one request, handled by two replicas at once, take turns."""
+    return VERIFICATIONS.get(deps.db, reference, lock=True)
 
 
 def record(deps: Deps, row: Row[Any], outcome: str, checks: list[CheckResult] | None,

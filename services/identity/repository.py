@@ -14,5 +14,7 @@ VERIFICATIONS = ByReference(verifications, "verification")
 
 
 def waiting_for_document(db: Connection, outcome: str) -> Sequence[Row[Any]]:
-    """The verifications still waiting, with ``outcome``, for the document asked for."""
-    return db.execute(select(verifications).where(verifications.c.outcome == outcome)).all()
+    """The verifications still waiting, with ``outcome``, for the document asked for; locked,
+    so that a document arriving meanwhile waits for the reminder or the closing."""
+    query = select(verifications).where(verifications.c.outcome == outcome)
+    return db.execute(query.with_for_update()).all()

@@ -20,12 +20,15 @@ class ByReference:
         self.table = table
         self._what = what  # "fulfilment", "restriction": for the reason a person reads
 
-    def find(self, db: Connection, reference: str) -> Row[Any] | None:
-        return db.execute(select(self.table).where(self.table.c.reference == reference)).first()
+    def find(self, db: Connection, reference: str, *, lock: bool = False) -> Row[Any] | None:
+        """``lock``: the row stays locked until the transaction ends (``FOR UPDATE`` on
+        PostgreSQL), for a table with no version whose handlers read, decide, then write."""
+        query = select(self.table).where(self.table.c.reference == reference)
+        return db.execute(query.with_for_update() if lock else query).first()
 
-    def get(self, db: Connection, reference: str) -> Row[Any]:
+    def get(self, db: Connection, reference: str, *, lock: bool = False) -> Row[Any]:
         """The row of ``reference``; a message about a request with none is refused."""
-        row = self.find(db, reference)
+        row = self.find(db, reference, lock=lock)
         if row is None:
             raise Reject(f"no {self._what} is known for {reference}")
         return row

@@ -8,12 +8,11 @@ import random
 import time
 from collections import Counter
 from pathlib import Path
-from typing import TypedDict
 
 import pytest
 from sqlalchemy import select
 
-from contracts.vocabulary import Category, Right
+from contracts.vocabulary import Right
 from services.bootstrap import bootstrap
 from services.notification.notices import NOTIFIED_RIGHTS
 from services.notification.tables import outbound_messages
@@ -21,26 +20,10 @@ from services.workers import ALL
 from tests.conftest import embedded_settings
 from tests.support.harness import RabbitHarness, final_count, request_rows, reset_broker, submit
 from tests.support.processes import WorkerProcesses
-from tests.support.subjects import SUBJECTS, request_for, seeded
+from tests.support.subjects import BATCH_PEOPLE, SUBJECTS, batch_request, seeded
 
 pytestmark = [pytest.mark.broker, pytest.mark.fault]
 REQUESTS = int(os.environ.get("DSR_FAULT_REQUESTS", "500"))
-PEOPLE = ["CM-100001", "CM-100002", "CM-100003", "CM-100004", "CM-100005", "CM-100008"]
-
-
-class Details(TypedDict, total=False):
-    """The request details (``RequestDetails``' fields) some rights need."""
-
-    corrections: dict[str, str]
-    purposes: list[str]
-    categories: list[Category]
-
-
-DETAILS: dict[Right, Details] = {
-    Right.RECTIFICATION: {"corrections": {"email": "nouveau@example.ml"}},
-    Right.OBJECTION: {"purposes": ["direct_marketing"]},
-    Right.RESTRICTION: {"categories": [Category.PROFILES_SCORES]},
-}
 
 
 def test_killed_workers_lose_nothing_and_do_nothing_twice(amqp_url: str, tmp_path: Path) -> None:
@@ -53,11 +36,8 @@ def test_killed_workers_lose_nothing_and_do_nothing_twice(amqp_url: str, tmp_pat
     workers = WorkerProcesses(amqp_url, tmp_path)
     workers.start_all()
     try:
-        rights = list(Right)
         for n in range(REQUESTS):
-            right = rights[n % len(rights)]
-            event = request_for(rng.choice(PEOPLE), right, f"call-{n}",
-                                **DETAILS.get(right, Details()))
+            event = batch_request(n, rng.choice(BATCH_PEOPLE))
             submit(harness, event)
             if n % 50 == 0:
                 submit(harness, event)  # the call centre's retry: the same intake again

@@ -11,13 +11,12 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from contracts.envelope import CloudEvent
-from contracts.vocabulary import Category, Right
+from contracts.vocabulary import Right
 from services.audit.tables import audit_entries
 from services.bootstrap import App, bootstrap
 from services.notification.tables import outbound_messages
@@ -27,17 +26,18 @@ from tests.conftest import embedded_settings
 from tests.support import isolation
 from tests.support.harness import RabbitHarness, final_count, request_rows, reset_broker, submit
 from tests.support.processes import WorkerProcesses
-from tests.support.subjects import request_for, seeded
+from tests.support.subjects import (
+    BATCH_DETAILS,
+    BATCH_PEOPLE,
+    Details,
+    batch_request,
+    seeded,
+)
 
 pytestmark = [pytest.mark.broker, pytest.mark.postgres, pytest.mark.fault]
 REQUESTS = int(os.environ.get("DSR_FAULT_REQUESTS", "500"))
-PEOPLE = ["CM-100001", "CM-100002", "CM-100003", "CM-100004", "CM-100005", "CM-100008"]
-DETAILS: dict[Right, dict[str, Any]] = {
-    Right.RECTIFICATION: {"corrections": {"email": "nouveau@example.ml",
-                                          "invoices": "la facture de mars est fausse"}},
-    Right.OBJECTION: {"purposes": ["direct_marketing"]},
-    Right.RESTRICTION: {"categories": [Category.PROFILES_SCORES]},
-}
+DISPUTING: dict[Right, Details] = {**BATCH_DETAILS, Right.RECTIFICATION: {"corrections": {
+    "email": "nouveau@example.ml", "invoices": "la facture de mars est fausse"}}}
 STATUS_CHANGED = "request.status-changed.v1"
 
 
@@ -88,11 +88,10 @@ def test_two_replicas_of_each_worker_act_once_on_every_request(
 
 
 def _requests(rng: random.Random, subjects: dict[str, str]) -> Iterator[CloudEvent]:
-    rights = list(Right)
     for n in range(REQUESTS):
-        right, person = rights[n % len(rights)], rng.choice(PEOPLE)
+        person = rng.choice(BATCH_PEOPLE)
         subjects[f"call-{n}"] = person
-        yield request_for(person, right, f"call-{n}", **DETAILS.get(right, {}))
+        yield batch_request(n, person, DISPUTING)
 
 
 def _drain_while_killing(app: App, workers: WorkerProcesses, rng: random.Random) -> None:

@@ -25,6 +25,7 @@ from services.runtime.clock import Clock, RunningClock
 from services.runtime.memory_bus import EmbeddedBus
 from services.runtime.settings import Settings
 from services.workers import ALL
+from tests.support import isolation
 from tests.support.intakes import RUN_STARTS
 
 # App is re-exported: scenarios type their `wait_until` conditions with it.
@@ -191,14 +192,23 @@ def pinned_clock() -> Clock:
     return RunningClock(RUN_STARTS)
 
 
+_SWEPT: set[str] = set()
+
+
 def reset_broker(url: str, settings: Settings, app: App) -> None:
-    """Delete this project's queues so that no earlier run's messages leak in."""
+    """Delete this project's queues so that no earlier run's messages leak in: the plan's,
+    and, the first time in this process, any other ``dsr.*`` queue of the virtual host (an
+    earlier run's delay tiers, or queues an earlier version declared with other arguments)."""
     plan = topology.plan([p.worker for p in app.processors.values()], settings)
+    names = {q.name for q in plan.queues}
+    if url not in _SWEPT:
+        names |= {name for name in isolation.queue_names(url) if name.startswith("dsr.")}
+        _SWEPT.add(url)
     connection = pika.BlockingConnection(pika.URLParameters(url))
     try:
         channel = connection.channel()
-        for queue in plan.queues:
-            channel.queue_delete(queue.name)
+        for name in sorted(names):
+            channel.queue_delete(name)
     finally:
         connection.close()
 

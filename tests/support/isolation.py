@@ -96,6 +96,28 @@ def _by_rabbitmqctl(amqp_url: str, vhost: str) -> str | None:
     return None
 
 
+def queue_names(amqp_url: str) -> list[str]:
+    """Every queue of the URL's virtual host (``rabbitmqctl`` on this machine, else the
+    management API); empty when neither answers."""
+    vhost = vhost_of(amqp_url)
+    if urlsplit(amqp_url).hostname in LOCAL_HOSTS and shutil.which("rabbitmqctl"):
+        done = subprocess.run(["rabbitmqctl", "-q", "list_queues", "-p", vhost, "name",
+                               "--no-table-headers"], capture_output=True, text=True,
+                              timeout=60, check=False)
+        if done.returncode == 0:
+            return done.stdout.split()
+    user, password = _credentials(amqp_url)
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    address = (f"http://{urlsplit(amqp_url).hostname}:{MANAGEMENT_PORT}/api/queues/"
+               f"{quote(vhost, safe='')}?columns=name")
+    try:
+        request = urllib.request.Request(address, headers={"Authorization": f"Basic {token}"})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return [queue["name"] for queue in json.load(answer)]
+    except (urllib.error.URLError, OSError, ValueError):
+        return []
+
+
 def create_database(admin_url: str) -> str:
     """A new empty database beside the one of ``admin_url``; its URL."""
     name = f"dsr_test_{uuid.uuid4().hex[:10]}"

@@ -28,12 +28,12 @@ class WorkerProcesses:
     def __init__(self, amqp_url: str, data_dir: Path, names: tuple[str, ...] = ALL,
                  database_url: str | None = None,
                  credentials: dict[str, tuple[str, str]] | None = None,
-                 replicas: int = 1) -> None:
+                 replicas: int = 1, env: dict[str, str] | None = None) -> None:
         self._credentials = credentials or {}
         self._env = {**os.environ, "DSR_AMQP_URL": amqp_url, "DSR_DATA_DIR": str(data_dir),
                      "DSR_LOG_LEVEL": "WARNING", "DSR_HEALTH_PORT": "0",
                      "DSR_RETRY_DELAYS_MS": json.dumps(list(RETRY_DELAYS_MS)),
-                     "DSR_SIGNING_KEY": "test-deployment-key-not-a-secret"}
+                     "DSR_SIGNING_KEY": "test-deployment-key-not-a-secret", **(env or {})}
         self._env.pop("DSR_DATABASE_URL", None)
         if database_url:
             self._env["DSR_DATABASE_URL"] = database_url
@@ -66,7 +66,10 @@ class WorkerProcesses:
         deadline = time.monotonic() + timeout_s
         while not self._all_consuming():
             if time.monotonic() > deadline:
-                raise AssertionError("workers did not start consuming in time")
+                exited = {i: self.log(i)[-800:] for i, p in self.running.items()
+                          if p.poll() is not None}
+                raise AssertionError(f"workers did not start consuming in time; exited: "
+                                     f"{exited or 'none'}")
             time.sleep(0.2)
 
     def _all_consuming(self) -> bool:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import Any, TypedDict
 
 from contracts.envelope import CloudEvent
 from contracts.intake import IdentityDocument, Representative
-from contracts.vocabulary import DocumentKind, Right
+from contracts.vocabulary import Category, DocumentKind, Right
 from services.cli.seeding import load_population
 from simulators.population.demo import SubjectPlan, demo_subjects
 from simulators.population.generator import build_population
@@ -47,3 +47,28 @@ def company_request(reference: str, acting: str = "CM-100010",
                    channel_reference=reference, customer_code=company.customer_code)
     data = {**event.data, "representative": representative.model_dump(mode="json")}
     return event.model_copy(update={"data": data})
+
+
+class Details(TypedDict, total=False):
+    """The request details (``RequestDetails``' fields) some rights need."""
+
+    corrections: dict[str, str]
+    purposes: list[str]
+    categories: list[Category]
+
+
+#: Ordinary subscribers a batch of mixed requests is made for (several requests each).
+BATCH_PEOPLE = ("CM-100001", "CM-100002", "CM-100003", "CM-100004", "CM-100005", "CM-100008")
+BATCH_DETAILS: dict[Right, Details] = {
+    Right.RECTIFICATION: {"corrections": {"email": "nouveau@example.ml"}},
+    Right.OBJECTION: {"purposes": ["direct_marketing"]},
+    Right.RESTRICTION: {"categories": [Category.PROFILES_SCORES]},
+}
+
+
+def batch_request(n: int, person: str, details: dict[Right, Details] = BATCH_DETAILS
+                  ) -> CloudEvent:
+    """The ``n``-th request of a mixed batch: the five rights in turn, call id ``call-n``."""
+    rights = list(Right)
+    right = rights[n % len(rights)]
+    return request_for(person, right, f"call-{n}", **details.get(right, Details()))

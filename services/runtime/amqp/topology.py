@@ -68,10 +68,14 @@ def plan(workers: Iterable[Worker], settings: Settings) -> Topology:
         bindings.append((DEAD_LETTER_EXCHANGE, worker.dead_letter_queue, worker.name))
         bindings.append((RUNTIME_EXCHANGE, worker.dead_letter_queue, dead_letter_key(worker)))
         for delay in sorted(set(settings.retry_delays_ms)):
+            # quorum too: a delay queue on one node would be lost with that node
             queues.append(QueueSpec(retry_queue(worker, delay), {
+                "x-queue-type": "quorum",
                 "x-message-ttl": delay,
                 "x-dead-letter-exchange": "",
                 "x-dead-letter-routing-key": worker.queue,
+                "x-dead-letter-strategy": "at-least-once",
+                "x-overflow": "reject-publish",
             }))
             bindings.append((RUNTIME_EXCHANGE, retry_queue(worker, delay),
                              retry_key(worker, delay)))

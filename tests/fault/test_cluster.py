@@ -1,0 +1,84 @@
+"""A three-node RabbitMQ cluster loses a node mid-batch: the workers connected to it
+reconnect to another node (``DSR_AMQP_NODES``), the quorum queues keep their messages on the
+other two, and every request completes once."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from contracts.envelope import CloudEvent
+from contracts.vocabulary import Right
+from services.bootstrap import bootstrap
+from services.notification.tables import outbound_messages
+from tests.conftest import embedded_settings
+from tests.support.cluster import Cluster, available, wait
+from tests.support.harness import RabbitHarness, final_count, request_rows, submit
+from tests.support.processes import WorkerProcesses
+from tests.support.subjects import request_for, seeded
+
+pytestmark = [pytest.mark.broker, pytest.mark.fault]
+REQUESTS = int(os.environ.get("DSR_CLUSTER_REQUESTS", "120"))
+PEOPLE = ["CM-100001", "CM-100002", "CM-100003", "CM-100004", "CM-100005", "CM-100008"]
+RIGHTS = [Right.ACCESS, Right.OBJECTION, Right.ERASURE]
+
+
+@pytest.fixture
+def cluster() -> Iterator[Cluster]:
+    missing = available()
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"a local RabbitMQ cluster cannot be started: {missing}")
+        pytest.skip(f"a local RabbitMQ cluster cannot be started: {missing}")
+    started = Cluster()
+    try:
+        started.start()
+        yield started
+    finally:
+        started.stop()
+
+
+def test_a_node_stopping_mid_batch_loses_no_request(cluster: Cluster, tmp_path: Path) -> None:
+    first, *others = cluster.nodes
+    assert cluster.running() == [n.name for n in cluster.nodes]
+    alternates = ",".join(node.address for node in others)
+    app = bootstrap(embedded_settings(tmp_path, amqp_url=first.url, amqp_nodes=alternates,
+                                      log_level="WARNING"))
+    seeded(RabbitHarness(app, first.url))
+    workers = WorkerProcesses(first.url, tmp_path, env={"DSR_AMQP_NODES": alternates})
+    workers.start_all(timeout_s=180)
+    events = [request_for(PEOPLE[n % len(PEOPLE)], RIGHTS[n % len(RIGHTS)], f"call-{n}")
+              for n in range(REQUESTS)]
+    try:
+        _submit(RabbitHarness(app, first.url), events[: REQUESTS // 2])
+        cluster.stop_node(first)
+        _submit(RabbitHarness(app, others[0].url), events[REQUESTS // 2:])
+        wait(lambda: final_count(app) >= REQUESTS, 900, "requests not all completed")
+        crashed = [name for name, process in workers.running.items()
+                   if process.poll() is not None]
+    finally:
+        workers.stop_all()
+
+    assert crashed == [], "a worker whose node died reconnects; it does not exit"
+    assert cluster.running() == [n.name for n in others]
+    states = Counter(row["state"] for row in request_rows(app))
+    assert states == {"completed": REQUESTS}
+    with app.engine("notification").connect() as conn:
+        t = outbound_messages.c
+        sent = conn.execute(select(t.reference, t.kind, t.medium, t.recipient)).all()
+    assert len(sent) == len(set(sent)), "a message went out twice"
+    per_kind = Counter((kind, medium) for _, kind, medium, _ in sent)
+    assert per_kind[("outcome", "sms")] == per_kind[("outcome", "letter")] == REQUESTS
+
+
+def _submit(harness: RabbitHarness, events: list[CloudEvent]) -> None:
+    try:
+        for event in events:
+            submit(harness, event)
+    finally:
+        harness.close()
