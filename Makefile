@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# From the repository root, so that the tests' SMSC simulator (tests/support/smsc.py) answers.
 demo: $(STAMP)
-	$(BIN)/dsr demo
+	PYTHONPATH=. $(BIN)/dsr demo
 
 # Own virtual host (DSR_TEST_VHOST, default dsr-test) and own databases; no fault test.
 test: $(STAMP)

@@ -28,7 +28,7 @@ from contracts.intake import (
     RequestSubmitted,
     WithdrawalSubmitted,
 )
-from contracts.notification import NotificationSent, PackageDestroyed
+from contracts.notification import DeliveryUpdated, NotificationSent, PackageDestroyed
 from contracts.restriction import (
     RestrictionLiftAnnounced,
     RestrictionLifted,
@@ -75,6 +75,7 @@ MESSAGES: tuple[type[Message], ...] = (
     FulfilmentRetried,
     FulfilmentClosed,
     NotificationSent,
+    DeliveryUpdated,
     PackageDestroyed,
     RestrictionLiftRequested,
     RestrictionLiftAnnounced,

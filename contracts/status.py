@@ -9,6 +9,7 @@ from pydantic import Field
 from contracts.envelope import Message
 from contracts.fulfilment import CategoryOutcome
 from contracts.intake import FieldProblem
+from contracts.notification import NoticeStatus
 from contracts.text import Line
 from contracts.times import Day, Time
 from contracts.vocabulary import Reference, RequestState, Right
@@ -50,6 +51,9 @@ class StatusReply(Message):
     )
     escalated: bool = False
     breached: bool = Field(default=False, description="answered, or still open, after due_on")
+    notices: list[NoticeStatus] = Field(
+        default_factory=list, description="each notice sent to the customer and where it "
+        "stands with its gateway (sent, delivered, failed, expired)")
 
 
 class QueryRefused(Message):

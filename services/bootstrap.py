@@ -10,8 +10,19 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import dramatiq
+from dramatiq.brokers.rabbitmq import RabbitmqBroker
+from dramatiq.brokers.stub import StubBroker
 from sqlalchemy import Engine
 
+from services.delivery import channels
+from services.delivery.actors import Gateways, TaskWorker, declare
+from services.delivery.ports import MailGateway, SmsGateway
+from services.delivery.print_room import PrintRoomFolder
+from services.delivery.repository import Ledger
+from services.delivery.smpp import ReceiptListener, SmppGateway
+from services.delivery.smtp import SmtpGateway
+from services.delivery.throttle import Pace
 from services.runtime.amqp.runner import AmqpRunner
 from services.runtime.clock import Clock, SystemClock
 from services.runtime.database import create_service_engine
@@ -83,3 +94,41 @@ def services_of(settings: Settings, *names: str, clock: Clock | None = None,
         yield app
     finally:
         app.dispose()
+
+
+def task_broker(settings: Settings) -> dramatiq.Broker:
+    """dramatiq's RabbitmqBroker on DSR_AMQP_URL (publisher confirms), else a StubBroker for
+    the embedded bus (the demo and the end-to-end tier)."""
+    if settings.broker_url:  # the cluster's nodes in turn, as the workers (DSR_AMQP_NODES)
+        return RabbitmqBroker(url=settings.broker_urls, confirm_delivery=True)
+    return StubBroker()
+
+
+def delivery_worker(app: App, broker: dramatiq.Broker, sms: SmsGateway | None = None,
+                    mail: MailGateway | None = None) -> TaskWorker:
+    """The delivery actors on ``broker``, wired to the SMSC and SMTP relay the settings name
+    (or the gateways a test hands in) and to the print-room folder."""
+    settings = app.settings
+    ledger = Ledger(app.engine("delivery"), settings, app.clock)
+    if sms is None and settings.smsc_host:
+        sms = SmppGateway(settings)
+    if mail is None and settings.smtp_host:
+        mail = SmtpGateway(settings)
+    room = PrintRoomFolder(settings.print_room)
+    gateways = Gateways(
+        ledger,
+        channels.SmsPorts(sms, Pace.per_second(settings.smsc_tps)) if sms else None,
+        channels.MailPorts(mail, Pace.per_minute(settings.smtp_per_minute), settings.smtp_sender,
+                           settings.data_dir) if mail else None,
+        lambda task: channels.send_letter(task, ledger, room, settings.data_dir))
+    listener = None
+    if settings.smsc_host and settings.smsc_receipts:
+        listener = ReceiptListener(settings, ledger.receipt)
+    closers = (sms.close,) if isinstance(sms, SmppGateway) else ()
+    return TaskWorker(broker, declare(broker, gateways, settings), settings.delivery_threads,
+                      listener, closers)
+
+
+def delivery_ledger(app: App) -> Ledger:
+    """The delivery records, for the tools (``dsr post confirm``)."""
+    return Ledger(app.engine("delivery"), app.settings, app.clock)

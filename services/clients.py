@@ -31,6 +31,7 @@ from contracts.status import (
     StatusQuery,
 )
 from services.runtime.routing import Publication, publishes
+from services.runtime.tasks import TASKS_EXCHANGE
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ CLIENTS: tuple[Client, ...] = (
            asks_status=True),
     Client("clock", "`dsr clock`", publishes=publishes(ClockTicked)),
     Client("operator", "`dsr dlq list/show/redrive`: dead letters back to where they came from",
-           publishes=(Publication(EVENTS_EXCHANGE, "#"), Publication(COMMANDS_EXCHANGE, "#")),
+           publishes=(Publication(EVENTS_EXCHANGE, "#"), Publication(COMMANDS_EXCHANGE, "#"),
+                      Publication(TASKS_EXCHANGE, "#")),
            dead_letters=True),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services.audit import routes as audit
+from services.delivery import routes as delivery
 from services.discovery import routes as discovery
 from services.fulfilment import routes as fulfilment
 from services.identity import routes as identity
@@ -14,11 +15,12 @@ from simulators.stores.registry import STORE_SERVICES
 SAGA = ("intake", "identity", "discovery", "fulfilment", "notification")
 STORES = tuple(STORE_SERVICES)
 OBSERVERS = ("audit",)
-ALL = SAGA + STORES + OBSERVERS
+GATEWAYS = ("delivery",)
+ALL = SAGA + STORES + OBSERVERS + GATEWAYS
 
 _WORKERS: dict[str, Worker] = {
     **{w.name: w for w in (intake.WORKER, identity.WORKER, discovery.WORKER, fulfilment.WORKER,
-                           notification.WORKER, audit.WORKER)},
+                           notification.WORKER, audit.WORKER, delivery.WORKER)},
     **{name: store.worker for name, store in STORE_SERVICES.items()},
 }
 

@@ -28,7 +28,13 @@ from contracts.identity import (
     ReviewRequested,
 )
 from contracts.intake import DocumentRegistered, RequestRegistered, WithdrawalSubmitted
-from contracts.notification import NotificationSent, PackageDestroyed
+from contracts.notification import (
+    DeliveryState,
+    DeliveryUpdated,
+    NotificationKind,
+    NotificationSent,
+    PackageDestroyed,
+)
 from contracts.restriction import (
     RestrictionLiftAnnounced,
     RestrictionLifted,
@@ -192,6 +198,15 @@ def on_package_destroyed(event: PackageDestroyed, deps: Deps) -> None:
 def on_notified(event: NotificationSent, deps: Deps) -> None:
     record(deps, event.reference,
            {"kind": event.kind.value, "medium": event.medium.value, "parts": event.parts})
+
+
+def on_delivery_updated(event: DeliveryUpdated, deps: Deps) -> None:
+    """Where each notice stands with its gateway; the answer counts as given once sent."""
+    sent = event.kind is NotificationKind.OUTCOME and event.state is DeliveryState.SENT
+    record(deps, event.reference,
+           {"kind": event.kind.value, "medium": event.medium.value,
+            "delivery": event.state.value, "at": event.at}, create=False,
+           answer_sent_at=event.at if sent else None)
 
 
 def on_store_result(result: StoreResult, deps: Deps) -> None:

@@ -27,7 +27,7 @@ STATE_ORDER = [S.REGISTERED, S.DOCUMENT_REQUESTED, S.MANUAL_REVIEW, S.IDENTITY_V
                S.WITHDRAWN]
 STATE_RANK = {state.value: rank for rank, state in enumerate(STATE_ORDER)}
 IDENTITY_RANK = {"document_requested": 0, "manual_review": 1, "verified": 2, "rejected": 2}
-KEEP_FIRST = ("escalated_at", "breached_at")
+KEEP_FIRST = ("escalated_at", "breached_at", "answer_sent_at")
 REOPENABLE = frozenset({S.IDENTITY_VERIFIED.value, S.DATA_DISCOVERED.value})
 
 

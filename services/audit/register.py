@@ -1,7 +1,8 @@
 """The register the regulator may ask for: one row per request received in a period.
 
-Reference, right, channel, receipt, due date, completion, result, outcome per category, and
-deadline breaches. Nothing else: no personal data beyond the reference.
+Reference, right, channel, receipt, due date, completion, result, outcome per category,
+deadline breaches, and when a gateway first took the answer (the answer counts as given
+then). Nothing else: no personal data beyond the reference.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from services.audit.tables import register
 
 CSV_COLUMNS = ("reference", "right", "channel", "received_at", "due_on", "completed_at",
                "result", "identity", "outcomes", "escalated", "breached", "breach_recorded_at",
-               "completed_late", "package_destroyed_at")
+               "completed_late", "package_destroyed_at", "answer_sent_at")
 REVIEWED = {"retried": "fulfilment failed, retried after review",
             "closed": "fulfilment failed, closed after review"}
 
@@ -57,6 +58,7 @@ class RegisterRow:
     breach_recorded_at: datetime | None = None
     completed_late: bool = False
     package_destroyed_at: datetime | None = None
+    answer_sent_at: datetime | None = None
 
     @property
     def open(self) -> bool:
@@ -65,7 +67,7 @@ class RegisterRow:
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         for key in ("received_at", "completed_at", "breach_recorded_at", "due_on",
-                    "package_destroyed_at"):
+                    "package_destroyed_at", "answer_sent_at"):
             value = data[key]
             data[key] = value.isoformat() if value is not None else None
         return data
@@ -80,7 +82,8 @@ class RegisterRow:
 
 def _row(values: Mapping[str, Any]) -> RegisterRow:
     due, completed = values["due_on"], values["completed_at"]
-    late = bool(due and completed and completed.date() > due)
+    answered = values.get("answer_sent_at") or completed  # given when sent (rulebook §2.5)
+    late = bool(due and answered and answered.date() > due)
     return RegisterRow(
         reference=values["reference"], right=values["right"], channel=values["channel"],
         received_at=values["received_at"], due_on=due, completed_at=completed,
@@ -90,6 +93,7 @@ def _row(values: Mapping[str, Any]) -> RegisterRow:
         breached=values["breached_at"] is not None or late,
         breach_recorded_at=values["breached_at"], completed_late=late,
         package_destroyed_at=values["package_destroyed_at"],
+        answer_sent_at=values.get("answer_sent_at"),
     )
 
 

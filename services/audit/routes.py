@@ -32,7 +32,7 @@ from contracts.intake import (
     RequestSubmitted,
     WithdrawalSubmitted,
 )
-from contracts.notification import NotificationSent, PackageDestroyed
+from contracts.notification import DeliveryUpdated, NotificationSent, PackageDestroyed
 from contracts.restriction import (
     RestrictionLiftAnnounced,
     RestrictionLifted,
@@ -78,6 +78,7 @@ WORKER = Worker(
         on(FulfilmentClosed, handlers.on_fulfilment_closed),
         on(PackageDestroyed, handlers.on_package_destroyed),
         on(NotificationSent, handlers.on_notified),
+        on(DeliveryUpdated, handlers.on_delivery_updated),
         on(RestrictionLiftRequested, handlers.on_lift_requested),
         on(RestrictionLiftAnnounced, handlers.on_lift_announced),
         on(RestrictionLiftNotified, handlers.on_lift_notified),

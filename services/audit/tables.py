@@ -74,6 +74,9 @@ register = Table(
     Column("fulfilment_failed", Boolean, nullable=False, default=False),
     Column("fulfilment_review", String(20), nullable=True),
     Column("package_destroyed_at", UtcDateTime(), nullable=True),
+    Column("answer_sent_at", UtcDateTime(), nullable=True,
+           comment="when a gateway first took the answer (the outcome notice): the legal "
+           "deadline counts the answer as given then"),
     Column("escalated_at", UtcDateTime(), nullable=True),
     Column("breached_at", UtcDateTime(), nullable=True),
     Column("last_sequence", Sequence, nullable=False),

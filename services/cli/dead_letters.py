@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from dramatiq.common import xq_name
 from kombu.connection import Connection
 from kombu.entity import Queue
 from kombu.messaging import Producer
@@ -26,6 +27,7 @@ from services.runtime.delivery import (
 )
 from services.runtime.routing import Worker
 from services.runtime.settings import Settings
+from services.runtime.tasks import TASKS_EXCHANGE
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,21 @@ def _parse(position: int, headers: dict[str, Any], body: bytes) -> DeadLetter:
         event = event if isinstance(event, dict) else {}
     except (UnicodeDecodeError, json.JSONDecodeError):
         event = {}
+    if "actor_name" in event:
+        return _parse_task(position, headers, body, event)
     return DeadLetter(position, str(event.get("id", "?")), str(event.get("type", "?")),
                       str(event.get("subject") or ""), _reason(headers), headers, body)
+
+
+def _parse_task(position: int, headers: dict[str, Any], body: bytes,
+                message: dict[str, Any]) -> DeadLetter:
+    """A dead dramatiq task (a notice for a gateway): known by its notice id; dramatiq keeps
+    no reason in it, the delivery record does (``dsr dlq show`` reads it)."""
+    args = message.get("args") or [{}]
+    notice = args[0] if args and isinstance(args[0], dict) else {}
+    return DeadLetter(position, str(notice.get("notice_id", "?")),
+                      str(message.get("actor_name", "?")), str(notice.get("reference", "")),
+                      _reason(headers), headers, body)
 
 
 class DeadLetterQueues:
@@ -80,11 +95,15 @@ class DeadLetterQueues:
         return cls(broker_url(settings), kombu_options(settings))
 
     def depths(self, workers: list[Worker]) -> dict[str, int]:
+        """Per worker, and per dramatiq actor queue a worker runs (``delivery.sms``, …)."""
         with Connection(self._url, **self._options) as conn:
-            return {w.name: _queue(conn, w).queue_declare(passive=True).message_count
-                    for w in workers}
+            depths = {w.name: _queue(conn, w).queue_declare(passive=True).message_count
+                      for w in workers}
+            depths |= {task: _queue(conn, task).queue_declare(passive=True).message_count
+                       for w in workers for task in w.tasks}
+            return depths
 
-    def browse(self, worker: Worker, limit: int = 50) -> list[DeadLetter]:
+    def browse(self, worker: Worker | str, limit: int = 50) -> list[DeadLetter]:
         with Connection(self._url, **self._options) as conn:
             queue, found = _queue(conn, worker), []
             for position in range(1, limit + 1):
@@ -94,7 +113,7 @@ class DeadLetterQueues:
                 found.append(_parse(position, dict(message.headers or {}), message.body))
             return found  # closing the connection unacked puts them all back, in order
 
-    def redrive(self, worker: Worker, event_ids: set[str] | None) -> int:
+    def redrive(self, worker: Worker | str, event_ids: set[str] | None) -> int:
         """Send back the chosen messages (all when ``event_ids`` is None); return how many."""
         moved = 0
         with Connection(self._url, transport_options={"confirm_publish": True},
@@ -108,10 +127,15 @@ class DeadLetterQueues:
                 letter = _parse(0, dict(message.headers or {}), message.body)
                 if event_ids is not None and letter.event_id not in event_ids:
                     continue
-                exchange, routing_key = letter.origin
-                producer.publish(letter.body, exchange=exchange, routing_key=routing_key,
-                                 headers=_fresh_headers(letter), delivery_mode=2,
-                                 content_type=CONTENT_TYPE, content_encoding="binary")
+                if isinstance(worker, str):  # a dramatiq task: back onto its actor's queue
+                    producer.publish(_fresh_task(letter.body), exchange=TASKS_EXCHANGE,
+                                     routing_key=worker, delivery_mode=2,
+                                     content_encoding="binary")
+                else:
+                    exchange, routing_key = letter.origin
+                    producer.publish(letter.body, exchange=exchange, routing_key=routing_key,
+                                     headers=_fresh_headers(letter), delivery_mode=2,
+                                     content_type=CONTENT_TYPE, content_encoding="binary")
                 message.ack()  # the copy is confirmed (confirm_publish): now drop it
                 moved += 1
         return moved
@@ -122,5 +146,15 @@ def _fresh_headers(letter: DeadLetter) -> dict[str, Any]:
     return {**headers, ATTEMPT_HEADER: 1}
 
 
-def _queue(conn: Connection, worker: Worker) -> Queue:
-    return Queue(worker.dead_letter_queue, channel=conn.default_channel, no_declare=True)
+def _fresh_task(body: bytes) -> bytes:
+    """The task with its retries reset (dramatiq counts them in the message's options) and
+    marked redriven: the operator asks for a notice that failed to be sent again."""
+    message = json.loads(body)
+    message["options"] = {"redriven": True}
+    return json.dumps(message, separators=(",", ":")).encode()
+
+
+def _queue(conn: Connection, worker: Worker | str) -> Queue:
+    """A worker's dead-letter queue, or a dramatiq actor queue's (``<queue>.XQ``)."""
+    name = xq_name(worker) if isinstance(worker, str) else worker.dead_letter_queue
+    return Queue(name, channel=conn.default_channel, no_declare=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+from dramatiq.common import xq_name
+
 from services.clients import CLIENTS
 from services.runtime.amqp import permissions
 from services.runtime.amqp.permissions import Grant, PasswordLookup
@@ -26,6 +28,7 @@ def grants() -> list[Grant]:
     found += [permissions.worker_grant(w, replies=w.answers_queries)
               for w in all_workers]
     dead_letter_queues = tuple(w.dead_letter_queue for w in all_workers)
+    dead_letter_queues += tuple(xq_name(task) for w in all_workers for task in w.tasks)
     found += [permissions.client_grant(
         c.name, c.purpose, c.publishes, c.observes, c.asks_status,
         dead_letter_queues if c.dead_letters else ()) for c in CLIENTS]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import shutil
+import time
 from datetime import datetime
+from typing import Any
 
 from rich.console import Console
 
@@ -12,11 +14,13 @@ from contracts.envelope import CloudEvent
 from contracts.intake import IdentityDocument, RequestDetails, RequestSubmitted, SubjectClaim
 from contracts.status import StatusReply
 from contracts.vocabulary import Category, Channel, DocumentKind, Right
-from services.bootstrap import bootstrap
+from services.bootstrap import bootstrap, delivery_worker, task_broker
 from services.cli import tables
 from services.cli.clients import EmbeddedClient
 from services.cli.seeding import load_population
+from services.delivery.actors import TaskWorker
 from services.intake.queries import rejections
+from services.runtime.memory_bus import EmbeddedBus
 from services.runtime.settings import Settings
 from simulators.population.demo import SubjectPlan, demo_subjects
 from simulators.population.generator import build_population
@@ -54,8 +58,15 @@ def run_demo(settings: Settings, console: Console) -> None:
                                            "database_url": None, **quiet})
     counts = load_population(settings, build_population(subscribers=20, cdr_per_subscriber=100))
     console.print(tables.counts_table(counts, "Simulated back-office stores"))
+    smsc = _smsc_simulator(console)
+    if smsc is not None:
+        settings = settings.model_copy(update={"smsc_host": "127.0.0.1", "smsc_port": smsc.port,
+                                               "smsc_tps": 200.0})
     app = bootstrap(settings)
-    client = EmbeddedClient(app.embedded_bus(), app.engine("intake"), app.clock)
+    bus = app.embedded_bus()
+    tasks = delivery_worker(app, task_broker(settings))
+    tasks.start()
+    client = EmbeddedClient(bus, app.engine("intake"), app.clock)
     now = app.clock.now()
     events = [demo_intake(plan, right, details, n, now)
               for n, (plan, (right, details)) in enumerate(zip(demo_subjects(), DEMO_RIGHTS,
@@ -68,6 +79,7 @@ def run_demo(settings: Settings, console: Console) -> None:
     duplicate = client.submit(again)
     client.publish_raw(b'{"specversion": "1.0", "type": "intake.request.submitted.v1"}',
                        "intake.request.submitted.v1")
+    _deliver(tasks, bus)
     replies = [client.status(r.reference) for r in registrations if r.reference]
     answered = [r for r in replies if isinstance(r, StatusReply)]
     console.print(tables.status_table(answered, "One request per right, after the saga"))
@@ -75,4 +87,32 @@ def run_demo(settings: Settings, console: Console) -> None:
     console.print(tables.reasons_table(answered))
     console.print(tables.duplicates_table([duplicate]))
     console.print(tables.rejections_table(rejections(app.engine("intake"))))
+    for reply in answered:
+        console.print(tables.notices_table(reply))
+    console.print(f"letters for the print room: {settings.print_room}")
+    tasks.stop()
+    if smsc is not None:
+        console.print(f"the SMSC simulator accepted {len(smsc.accepted)} submit_sm")
+        smsc.stop()
     app.dispose()
+
+
+def _smsc_simulator(console: Console) -> Any:
+    """The tests' SMSC simulator (``tests/support/smsc.py``), when run from the repository
+    (``make demo``); elsewhere the SMS wait in their queue."""
+    try:
+        from tests.support.smsc import SmscSimulator
+    except ImportError:
+        console.print("[yellow]no SMSC simulator here (run `make demo` from the repository): "
+                      "the SMS stay queued")
+        return None
+    return SmscSimulator().start()
+
+
+def _deliver(tasks: TaskWorker, bus: EmbeddedBus, settle_s: float = 1.5) -> None:
+    """Run the delivery actors until the notices and their receipts have settled."""
+    quiet_since = time.monotonic()
+    while time.monotonic() - quiet_since < settle_s:
+        if tasks.drain(bus):
+            quiet_since = time.monotonic()
+        time.sleep(0.1)

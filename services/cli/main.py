@@ -15,8 +15,8 @@ from contracts.envelope import CloudEvent
 from contracts.intake import RequestSubmitted, SubjectClaim
 from contracts.status import QueryRefused
 from contracts.vocabulary import Channel, DocumentKind, Right
-from services.bootstrap import bootstrap
-from services.cli import follow_ups, operations, tables
+from services.bootstrap import bootstrap, delivery_worker, task_broker
+from services.cli import follow_ups, notices, operations, tables
 from services.cli.audit import audit, register
 from services.cli.clients import CLI_SOURCE, BusClient, EmbeddedClient, KombuClient
 from services.cli.context import pass_settings
@@ -71,6 +71,9 @@ def run(settings: Settings, names: tuple[str, ...], with_clock: bool) -> None:
                                "are signed with the deployment's key")
     app = bootstrap(settings, names=names or ALL, configure_logs=False)
     runner = app.amqp_runner()
+    tasks = delivery_worker(app, task_broker(settings)) if "delivery" in app.processors else None
+    if tasks is not None:
+        tasks.start()  # the delivery actors (dramatiq) beside the delivery worker's relay
     if settings.health_port:
         operations.register_metrics(app, settings)
         health.serve(settings.health_port, runner.connected.is_set,
@@ -83,6 +86,8 @@ def run(settings: Settings, names: tuple[str, ...], with_clock: bool) -> None:
 
     def shutdown(*_: object) -> None:
         stop.set()
+        if tasks is not None:
+            tasks.stop()
         runner.stop()
 
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -268,6 +273,8 @@ def status(settings: Settings, reference: str) -> None:
     if reply.outcomes:
         console.print(tables.outcomes_table([reply]))
         console.print(tables.reasons_table([reply]))
+    if reply.notices:
+        console.print(tables.notices_table(reply))
 
 
 @main.command()
@@ -312,6 +319,8 @@ def lift(settings: Settings, reference: str, reason: str, requested_by: str) -> 
 
 
 main.add_command(operations.dlq)
+main.add_command(notices.post)
+main.add_command(notices.calls)
 main.add_command(audit)
 main.add_command(register)
 main.add_command(operations.stuck)

@@ -13,10 +13,12 @@ from services.bootstrap import App, services_of
 from services.cli import clients
 from services.cli.context import pass_settings
 from services.cli.dead_letters import DeadLetterQueues
+from services.delivery.queries import records as delivery_records
 from services.fulfilment.queries import FailedLift, failed_lifts
 from services.intake.figures import registry_figures
 from services.intake.queries import StuckRequest, stuck_requests
 from services.runtime.metrics import REGISTRY, DeadLetterCollector, RegistryCollector
+from services.runtime.routing import Worker
 from services.runtime.settings import Settings
 from services.workers import ALL, worker, workers
 
@@ -46,32 +48,48 @@ def list_queues(settings: Settings) -> None:
     console.print(table)
 
 
+TASK_QUEUES = tuple(task for w in workers() for task in w.tasks)
+
+
+def _target(name: str) -> Worker | str:
+    """A worker, or one of the delivery actors' queues (a dramatiq queue, by its name)."""
+    return name if name in TASK_QUEUES else worker(name)
+
+
 @dlq.command()
-@click.argument("name", type=click.Choice(ALL))
+@click.argument("name", type=click.Choice(ALL + TASK_QUEUES))
 @click.option("--limit", default=50, show_default=True)
 @pass_settings
 def show(settings: Settings, name: str, limit: int) -> None:
-    """The messages in one worker's dead-letter queue, with why each is there."""
-    table = Table(title=f"dsr.{name}.dlq")
-    for column in ("#", "event id", "type", "request", "reason"):
+    """The messages in one worker's (or delivery queue's) dead-letter queue, and why."""
+    letters = _queues(settings).browse(_target(name), limit)
+    reasons: dict[str, str] = {}
+    if name in TASK_QUEUES:  # dramatiq keeps no reason in the message: the record does
+        with services_of(settings, "delivery") as app:
+            reasons = {r["notice_id"]: r["reason"] or r["state"] for r in delivery_records(
+                app.engine("delivery"), [letter.event_id for letter in letters])}
+    table = Table(title=f"{name} dead letters")
+    for column in ("#", "event id" if name not in TASK_QUEUES else "notice", "type",
+                   "request", "reason"):
         table.add_column(column)
-    for letter in _queues(settings).browse(worker(name), limit):
+    for letter in letters:
         table.add_row(str(letter.position), letter.event_id, letter.event_type,
-                      letter.subject, letter.reason)
+                      letter.subject, reasons.get(letter.event_id, letter.reason))
     console.print(table)
 
 
 @dlq.command()
-@click.argument("name", type=click.Choice(ALL))
-@click.option("--event-id", "event_ids", multiple=True, help="Only these (repeatable).")
+@click.argument("name", type=click.Choice(ALL + TASK_QUEUES))
+@click.option("--event-id", "event_ids", multiple=True,
+              help="Only these (repeatable; a delivery queue's: notice ids).")
 @click.option("--all", "everything", is_flag=True, help="Every message in the queue.")
 @pass_settings
 def redrive(settings: Settings, name: str, event_ids: tuple[str, ...], everything: bool) -> None:
     """Send dead-lettered messages back to where they were first published."""
     if not everything and not event_ids:
         raise click.UsageError("name --event-id … or --all")
-    moved = _queues(settings).redrive(worker(name), None if everything else set(event_ids))
-    console.print(f"redriven: {moved} message(s) from dsr.{name}.dlq")
+    moved = _queues(settings).redrive(_target(name), None if everything else set(event_ids))
+    console.print(f"redriven: {moved} message(s) from {name}'s dead letters")
 
 
 def parse_age(text: str) -> timedelta:

@@ -101,3 +101,17 @@ def rejections_table(rejections: Iterable[Rejection]) -> Table:
     for r in rejections:
         table.add_row(r.channel_reference or "(unknown)", r.field, r.problem)
     return table
+
+
+def notices_table(reply: StatusReply) -> Table:
+    """Each notice sent to the customer and where it stands with its gateway."""
+    table = Table(title=f"Notices of {reply.reference}")
+    for column in ("notice", "medium", "state", "since"):
+        table.add_column(column, no_wrap=True)
+    colours = {"delivered": "green", "failed": "red", "expired": "red"}
+    for notice in reply.notices:
+        state = notice.state.value
+        shown = f"[{colours[state]}]{state}[/]" if state in colours else state
+        table.add_row(notice.kind.value, notice.medium.value, shown,
+                      notice.at.strftime("%Y-%m-%d %H:%M:%S"))
+    return table

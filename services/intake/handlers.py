@@ -79,4 +79,5 @@ def answer_status_query(query: StatusQuery, deps: Deps) -> StatusReply:
         due_on=row["due_on"], reason=row["reason"], updated_at=row["updated_at"],
         outcomes=row["outcomes"] or [],
         escalated=row["escalated_at"] is not None, breached=row["breached_at"] is not None,
+        notices=registry.notices_of(deps.db, query.reference),
     )

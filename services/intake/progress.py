@@ -25,7 +25,7 @@ from contracts.identity import (
     IdentityVerified,
     ReviewRequested,
 )
-from contracts.notification import NotificationKind, NotificationSent
+from contracts.notification import DeliveryUpdated, NotificationKind, NotificationSent
 from contracts.status import StatusChanged
 from contracts.vocabulary import RequestState
 from services.intake import registry
@@ -116,3 +116,10 @@ def on_notified(event: NotificationSent, deps: Deps) -> None:
     }.get(event.kind)
     if final is not None:
         advance(deps, event.reference, final[0], final[1])
+
+
+def on_delivery_updated(event: DeliveryUpdated, deps: Deps) -> None:
+    """Where each notice stands, for the status reply (sent, delivered, failed, expired)."""
+    registry.note_delivery(deps.db, {
+        "notice_id": event.notice_id, "reference": event.reference, "kind": event.kind.value,
+        "medium": event.medium.value, "state": event.state.value, "at": event.at})

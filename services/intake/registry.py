@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, select, update
 
 from contracts.vocabulary import RequestState
-from services.intake.tables import reference_counters, rejected_intakes, requests
+from services.intake.tables import notices, reference_counters, rejected_intakes, requests
 
 r = requests.c
 
@@ -87,3 +87,24 @@ def newly_breached(db: Connection, today: date) -> Sequence[Row[Any]]:
 def mark(db: Connection, reference: str, **moments: datetime) -> None:
     """Record when an alert was raised (``escalated_at``, ``breached_at``)."""
     db.execute(update(requests).where(r.reference == reference).values(**moments))
+
+
+_RANK = {"queued": 0, "sent": 1, "delivered": 2, "failed": 2, "expired": 2}
+
+
+def note_delivery(db: Connection, notice: dict[str, Any]) -> None:
+    """Record where a notice stands; a late, older state does not overwrite a newer one."""
+    found = db.execute(select(notices.c.state).where(
+        notices.c.notice_id == notice["notice_id"])).first()
+    if found is None:
+        db.execute(insert(notices).values(**notice))
+    elif _RANK[notice["state"]] > _RANK[found.state]:
+        db.execute(update(notices).where(notices.c.notice_id == notice["notice_id"])
+                   .values(state=notice["state"], at=notice["at"]))
+
+
+def notices_of(db: Connection, reference: str) -> list[dict[str, Any]]:
+    rows = db.execute(select(notices.c.kind, notices.c.medium, notices.c.state, notices.c.at)
+                      .where(notices.c.reference == reference)
+                      .order_by(notices.c.at, notices.c.notice_id)).all()
+    return [dict(row._mapping) for row in rows]

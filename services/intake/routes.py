@@ -21,7 +21,7 @@ from contracts.intake import (
     RequestSubmitted,
     WithdrawalSubmitted,
 )
-from contracts.notification import NotificationSent
+from contracts.notification import DeliveryUpdated, NotificationSent
 from contracts.status import (
     ClockTicked,
     DeadlineBreached,
@@ -58,5 +58,6 @@ WORKER = Worker(
         on(FulfilmentRetried, progress.on_fulfilment_retried),
         on(FulfilmentClosed, progress.on_fulfilment_closed),
         on(NotificationSent, progress.on_notified),
+        on(DeliveryUpdated, progress.on_delivery_updated),
     ),
 )

@@ -42,3 +42,15 @@ rejected_intakes = Table(
     Column("problems", Text, nullable=False),
     Column("rejected_at", UtcDateTime(), nullable=False),
 )
+
+# Each notice sent to the customer and where it stands with its gateway (the status reply).
+notices = Table(
+    "notices",
+    metadata,
+    Column("notice_id", String(60), primary_key=True),
+    Column("reference", String(20), nullable=False, index=True),
+    Column("kind", String(30), nullable=False),
+    Column("medium", String(10), nullable=False),
+    Column("state", String(12), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+)

@@ -10,12 +10,12 @@ from contracts.discovery import DiscoveryCompleted
 from contracts.fulfilment import FulfilmentClosed, FulfilmentCompleted
 from contracts.identity import DocumentReminderDue, DocumentRequested, IdentityRejected
 from contracts.intake import RequestRegistered
-from contracts.notification import Medium, NotificationKind, NotificationSent
+from contracts.notification import DeliveryUpdated, Medium, NotificationKind, NotificationSent
 from contracts.restriction import RestrictionLiftAnnounced, RestrictionLiftNotified
 from contracts.status import RequestWithdrawn
 from contracts.vocabulary import Action, Category, Channel, Right, Store
 from services.access_package.pdf import letter_pdf
-from services.notification import expiry, notices, packages, wording
+from services.notification import expiry, gateways, notices, packages, wording
 from services.notification.addressing import (
     HELD_FOR_CALL_CENTRE,
     letter_address,
@@ -106,10 +106,8 @@ def _notify_recipients(deps: Deps, recipient: Row[Any], event: FulfilmentComplet
                  for o in changed]
         body = render(K.RECIPIENT_NOTICE.value, "email", **_context(recipient),
                       recipient_name=notified.name, msisdn=recipient.msisdn, lines=lines)
-        deps.db.execute(insert(outbound_messages).values(
-            reference=recipient.reference, kind=K.RECIPIENT_NOTICE.value,
-            medium=Medium.EMAIL.value, recipient=notified.address, body=body, parts=1,
-            created_at=deps.now()))
+        _record(deps, recipient.reference, K.RECIPIENT_NOTICE, Medium.EMAIL,
+                notified.address, body, 1)
         deps.publish(NotificationSent(reference=recipient.reference, kind=K.RECIPIENT_NOTICE,
                                       medium=Medium.EMAIL, parts=1),
                      subject=recipient.reference)
@@ -225,8 +223,38 @@ def _deliver(deps: Deps, recipient: Row[Any], kind: NotificationKind, medium: Me
     """Hand the message to the gateway once; False if it was already sent."""
     if _sent(deps, recipient.reference, kind, medium):
         return False
-    deps.db.execute(insert(outbound_messages).values(
-        reference=recipient.reference, kind=kind.value, medium=medium.value,
-        recipient=address, body=body, parts=parts, created_at=deps.now(), document=document,
-    ))
+    _record(deps, recipient.reference, kind, medium, address, body, parts, document)
     return True
+
+
+def _record(deps: Deps, reference: str, kind: NotificationKind, medium: Medium, address: str,
+            body: str, parts: int, document: str | None = None) -> None:
+    """The notice recorded, and handed to the delivery worker in the same transaction."""
+    row = deps.db.execute(insert(outbound_messages).values(
+        reference=reference, kind=kind.value, medium=medium.value, recipient=address,
+        body=body, parts=parts, created_at=deps.now(), document=document))
+    key = row.inserted_primary_key
+    assert key is not None
+    gateways.hand_over(deps, f"{reference}/{key[0]}", reference, kind, medium, address, body,
+                       document)
+
+
+def follow_delivery(event: DeliveryUpdated, deps: Deps) -> None:
+    """An SMS failed for good: the same text by letter when the request has a postal
+    address (and no letter of that kind went already), else the call centre phones."""
+    if not gateways.needs_fallback(event):
+        return
+    recipient = _recipient(deps, event.reference)
+    if _sent(deps, event.reference, event.kind, Medium.LETTER):
+        return
+    to = letter_address(event.kind, event.reference, recipient.return_address)
+    why = f"SMS {event.state.value}: {event.reason or 'no reason given'}"
+    if not gateways.fallback_letter_allowed(event.kind, to):
+        gateways.put_on_call_list(deps, event.reference, event.kind, why)
+        return
+    sms = deps.db.execute(select(outbound_messages.c.body).where(
+        outbound_messages.c.id == int(event.notice_id.rpartition("/")[2]))).scalar_one()
+    document = _post_pdf(deps, event.reference, event.kind, sms)
+    _record(deps, event.reference, event.kind, Medium.LETTER, to, sms, 1, document)
+    deps.publish(NotificationSent(reference=event.reference, kind=event.kind,
+                                  medium=Medium.LETTER, parts=1), subject=event.reference)

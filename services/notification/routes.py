@@ -4,17 +4,19 @@ from contracts.discovery import DiscoveryCompleted
 from contracts.fulfilment import FulfilmentClosed, FulfilmentCompleted
 from contracts.identity import DocumentReminderDue, DocumentRequested, IdentityRejected
 from contracts.intake import RequestRegistered
-from contracts.notification import NotificationSent, PackageDestroyed
+from contracts.notification import DeliveryUpdated, NotificationSent, PackageDestroyed
 from contracts.restriction import RestrictionLiftAnnounced, RestrictionLiftNotified
 from contracts.status import ClockTicked, RequestWithdrawn
 from services.notification import expiry, handlers
 from services.notification.tables import metadata
-from services.runtime.routing import Worker, on, publishes
+from services.runtime.routing import Publication, Worker, on, publishes
+from services.runtime.tasks import TASKS_EXCHANGE
 
 WORKER = Worker(
     name="notification",
     tables=metadata,
-    publishes=publishes(NotificationSent, RestrictionLiftNotified, PackageDestroyed),
+    publishes=(*publishes(NotificationSent, RestrictionLiftNotified, PackageDestroyed),
+               Publication(TASKS_EXCHANGE, "delivery.*")),
     routes=(
         on(RequestRegistered, handlers.acknowledge),
         on(DocumentRequested, handlers.request_document),
@@ -26,5 +28,6 @@ WORKER = Worker(
         on(RestrictionLiftAnnounced, handlers.announce_lift),
         on(FulfilmentClosed, handlers.tell_closed),
         on(ClockTicked, expiry.destroy_expired),
+        on(DeliveryUpdated, handlers.follow_delivery),
     ),
 )

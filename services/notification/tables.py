@@ -48,4 +48,16 @@ packages = Table(
     Column("destroyed_at", UtcDateTime(), nullable=True),
 )
 
+# What the call centre must tell the customer by phone: an SMS held (addressing.py) or one
+# that failed for good with no postal address to fall back on.
+call_list = Table(
+    "call_list",
+    metadata,
+    Column("reference", String(20), primary_key=True),
+    Column("kind", String(30), primary_key=True),
+    Column("reason", String(300), nullable=False),
+    Column("listed_at", UtcDateTime(), nullable=False),
+    Column("called_at", UtcDateTime(), nullable=True),
+)
+
 withdrawals = withdrawals_table(metadata)

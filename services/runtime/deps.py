@@ -14,6 +14,7 @@ from contracts.envelope import COMMANDS_EXCHANGE, CloudEvent, Message
 from services.runtime.clock import Clock
 from services.runtime.settings import Settings
 from services.runtime.signing import sign
+from services.runtime.tasks import TASKS_EXCHANGE, Task
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Outgoing:
 
     exchange: str
     routing_key: str
-    event: CloudEvent
+    event: CloudEvent | Task
 
 
 @dataclass
@@ -53,6 +54,12 @@ class Deps:
             event = sign(event, self.settings.command_key)
         self.outbox.append(Outgoing(message.exchange, event.type, event))
         return event
+
+    def enqueue(self, queue_name: str, actor_name: str, payload: dict[str, Any],
+                key: str) -> None:
+        """Record a task for a dramatiq actor in the outbox, in the current transaction."""
+        task = Task(queue_name, actor_name, payload, key)
+        self.outbox.append(Outgoing(TASKS_EXCHANGE, queue_name, task))
 
     def _trace_extensions(self, own_id: str) -> dict[str, Any]:
         """Correlation and causation ids, and a W3C ``traceparent`` continuing the trace."""

@@ -76,7 +76,8 @@ class Worker:
     ``publishes`` is what its handlers may publish, declared beside its routes: the broker
     user of the worker may publish nothing else (``dsr topology``), the processor
     dead-letters a message whose handler tried, and the AsyncAPI document lists them.
-    ``None`` (test workers) means undeclared and unchecked.
+    ``None`` (test workers) means undeclared and unchecked. ``tasks`` names the queues of
+    the dramatiq actors the worker also runs (the delivery worker's gateways).
     """
 
     name: str
@@ -85,6 +86,7 @@ class Worker:
     on_invalid: InvalidHandler | None = None
     bindings_extra: tuple[tuple[str, str], ...] = field(default=())
     publishes: tuple[Publication, ...] | None = None
+    tasks: tuple[str, ...] = ()  # queues of the dramatiq actors it runs (``dsr.tasks``)
 
     @property
     def queue(self) -> str:

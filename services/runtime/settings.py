@@ -76,6 +76,35 @@ class Settings(BaseSettings):
         default=2_000, ge=0,
         description="rows per category printed in a postal package's PDF; the rest stay in "
                     "its JSON and HTML documents")
+    smsc_host: str | None = Field(default=None, description="SMSC (SMPP 3.4); unset: no SMS "
+                                  "leaves (the delivery worker refuses to start its SMS actor)")
+    smsc_port: int = Field(default=2775, ge=1, le=65535)
+    smsc_system_id: str = "dsr"
+    smsc_password: SecretStr | None = Field(default=None, description="or DSR_SMSC_PASSWORD_FILE")
+    smsc_password_file: Path | None = None
+    smsc_sender: str = Field(default="7400", description="SMS sender id (source_addr)")
+    smsc_tps: float = Field(default=50.0, gt=0, description="contracted submit_sm per second")
+    smsc_receipts: bool = Field(default=True, description="bind a receiver for deliver_sm "
+                                "delivery receipts")
+    smsc_throttle_wait_s: float = Field(default=1.0, gt=0,
+                                        description="pause after ESME_RTHROTTLED")
+    smtp_host: str | None = Field(default=None, description="SMTP relay; unset: no e-mail")
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_starttls: bool = True
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = Field(default=None, description="or DSR_SMTP_PASSWORD_FILE")
+    smtp_password_file: Path | None = None
+    smtp_sender: str = "Orange Mali - Donnees personnelles <dpo@orangemali.example>"
+    smtp_recipient_domain: str = Field(default="orangemali.example", description="domain of "
+                                       "the partners' addresses (destinataire:<name>)")
+    smtp_per_minute: float = Field(default=120.0, gt=0, description="relay's contracted limit")
+    print_room_dir: Path | None = Field(default=None, description="where letters go for "
+                                        "printing; unset: <data dir>/print-room")
+    delivery_max_retries: int = Field(default=20, ge=0, description="gateway retries of a "
+                                      "notice before it has failed for good")
+    delivery_min_backoff_ms: int = Field(default=1_000, ge=1)
+    delivery_max_backoff_ms: int = Field(default=300_000, ge=1)
+    delivery_threads: int = Field(default=4, ge=1, description="dramatiq worker threads")
     health_port: int = Field(default=8400, ge=0, le=65535,
                              description="GET /health on 127.0.0.1; 0 disables it")
     log_level: str = "INFO"
@@ -139,6 +168,16 @@ class Settings(BaseSettings):
             if value is not None:
                 query[key] = str(value)
         return urlunsplit(parts._replace(query=urlencode(query)))
+
+    @property
+    def print_room(self) -> Path:
+        return self.print_room_dir or self.data_dir / "print-room"
+
+    def smsc_secret(self) -> str:
+        return _secret(self.smsc_password, self.smsc_password_file) or ""
+
+    def smtp_secret(self) -> str | None:
+        return _secret(self.smtp_password, self.smtp_password_file)
 
     def retry_delay_ms(self, attempt: int) -> int:
         """Backoff for the given 1-based attempt, capped at the longest tier."""

@@ -22,6 +22,7 @@ from pika import PlainCredentials
 from contracts.backoffice import StoreAction, StoreCommand, StoreResult
 from contracts.catalog import MESSAGES
 from contracts.envelope import COMMANDS_EXCHANGE, EVENTS_EXCHANGE
+from contracts.notification import TASK_QUEUES
 from contracts.vocabulary import Store
 from services.cli.definitions import grants
 from services.clients import CLIENTS
@@ -33,6 +34,7 @@ from services.runtime.delivery import DeadLetter, Done
 from services.runtime.processor import Processor
 from services.runtime.routing import Publication
 from services.runtime.settings import Settings
+from services.runtime.tasks import TASKS_EXCHANGE
 from services.workers import ALL, STORES, workers
 from tests.support.ledger import WORKER, Credit, delivery, metadata
 
@@ -65,6 +67,7 @@ def _contract_types() -> set[tuple[str, str]]:
                 store=store.value, action=action.value)))
             types.add((EVENTS_EXCHANGE, StoreResult.message_type.format(
                 store=store.value, action=action.value)))
+    types |= {(TASKS_EXCHANGE, queue) for queue in TASK_QUEUES.values()}
     return types
 
 
@@ -108,7 +111,11 @@ def test_a_store_publishes_its_own_results_only(store: str) -> None:
 def test_workers_configure_nothing_and_read_only_their_own_queue() -> None:
     for worker in workers():
         grant = GRANTS[f"dsr-{worker.name}"]
-        assert grant.configure == "^$"
+        if worker.tasks:  # dramatiq declares its actors' queues: those, and nothing else
+            assert [q for q in worker.tasks if not re.fullmatch(grant.configure, q)] == []
+            assert not re.fullmatch(grant.configure, worker.queue)
+        else:
+            assert grant.configure == "^$"
         assert re.fullmatch(grant.read, worker.queue)
         assert not re.fullmatch(grant.read, worker.dead_letter_queue)
         assert not any(re.fullmatch(grant.read, other.queue)
@@ -128,7 +135,17 @@ def test_every_grant_names_every_topic_exchange() -> None:
     for grant in GRANTS.values():
         if grant.user != "dsr-admin":
             assert {t.exchange for t in grant.topics} == {
-                EVENTS_EXCHANGE, COMMANDS_EXCHANGE, "dsr.runtime"}, grant.user
+                EVENTS_EXCHANGE, COMMANDS_EXCHANGE, "dsr.runtime", TASKS_EXCHANGE}, grant.user
+
+
+def test_only_notification_hands_notices_to_the_delivery_worker() -> None:
+    assert who_may_publish(TASKS_EXCHANGE, "delivery.sms") == {
+        "dsr-notification", "dsr-operator"}
+    assert who_may_publish(EVENTS_EXCHANGE, "notification.delivery-updated.v1") == {
+        "dsr-delivery", "dsr-operator"}
+    grant = GRANTS["dsr-delivery"]
+    assert re.fullmatch(grant.read, "delivery.sms.DQ")
+    assert not re.fullmatch(grant.read, "dsr.notification")
 
 
 def test_topic_patterns_become_anchored_regexes() -> None:

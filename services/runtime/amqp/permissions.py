@@ -11,6 +11,10 @@ key of every published message and a *read* expression on binding keys.
   exchanges it publishes to, and on each topic exchange only the routing keys its handlers
   publish (``publishes=`` in its ``routes.py``) — plus, on ``dsr.runtime``, the keys of its own
   delay and dead-letter queues.
+- A worker that runs **dramatiq actors** (``tasks``: the delivery worker) may also declare
+  its actors' queues (dramatiq declares them on start, with the same arguments as the
+  imported topology), read them, and write the default exchange: dramatiq moves a retried
+  task through its delay queue (``<queue>.DQ``) by publishing to it there.
 - **Clients** (``dsr-callcentre``, ``dsr-backoffice``, ``dsr-clock``, ``dsr-operator``)
   publish their few message types; the ones that ask for a status or follow status events
   may declare their own exclusive reply queues (``dsr.cli.*``, server-named ``amq.gen-*``).
@@ -34,11 +38,13 @@ from pathlib import Path
 from typing import Any
 
 from contracts.envelope import COMMANDS_EXCHANGE, EVENTS_EXCHANGE
+from services.runtime.amqp import topology
 from services.runtime.amqp.topology import RUNTIME_EXCHANGE, dead_letter_key, retry_key
 from services.runtime.routing import Publication, Worker
+from services.runtime.tasks import TASKS_EXCHANGE
 
 DEFAULT_EXCHANGE = "amq.default"
-TOPIC_EXCHANGES = (EVENTS_EXCHANGE, COMMANDS_EXCHANGE, RUNTIME_EXCHANGE)
+TOPIC_EXCHANGES = (EVENTS_EXCHANGE, COMMANDS_EXCHANGE, RUNTIME_EXCHANGE, TASKS_EXCHANGE)
 NOTHING = "^$"
 EVERYTHING = ".*"
 REPLY_QUEUES = ("dsr.cli.", "amq.gen-")  # prefixes of a client's own exclusive queues
@@ -121,14 +127,15 @@ def worker_grant(worker: Worker, replies: bool = False) -> Grant:
     publications = worker.publishes or ()
     runtime_keys = [retry_key(worker, "*"), dead_letter_key(worker)]  # any retry tier
     exchanges = {p.exchange for p in publications} | {RUNTIME_EXCHANGE}
-    if replies:
+    if replies or worker.tasks:
         exchanges.add(DEFAULT_EXCHANGE)
+    task_queues = [q.name for name in worker.tasks for q in topology.task_queues(name)]
     return Grant(
         user=user_name(worker.name),
         purpose=f"the {worker.name} worker",
-        configure=NOTHING,
+        configure=names(*task_queues),
         write=names(*exchanges),
-        read=names(worker.queue),
+        read=names(worker.queue, *task_queues),
         topics=_topic_grants(publications, {RUNTIME_EXCHANGE: runtime_keys}),
     )
 

@@ -17,9 +17,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from dramatiq.brokers.rabbitmq import DEAD_MESSAGE_TTL
+from dramatiq.common import dq_name, xq_name
+
 from contracts.envelope import COMMANDS_EXCHANGE, EVENTS_EXCHANGE
 from services.runtime.routing import Worker
 from services.runtime.settings import Settings
+from services.runtime.tasks import TASKS_EXCHANGE
 
 DEAD_LETTER_EXCHANGE = "dsr.dlx"
 RUNTIME_EXCHANGE = "dsr.runtime"
@@ -80,9 +84,21 @@ def plan(workers: Iterable[Worker], settings: Settings) -> Topology:
             bindings.append((RUNTIME_EXCHANGE, retry_queue(worker, delay),
                              retry_key(worker, delay)))
         bindings.extend((exchange, worker.queue, key) for exchange, key in worker.bindings())
+        for task_queue in worker.tasks:
+            queues.extend(task_queues(task_queue))
+            bindings.append((TASKS_EXCHANGE, task_queue, task_queue))
     exchanges = ((EVENTS_EXCHANGE, "topic"), (COMMANDS_EXCHANGE, "topic"),
-                 (DEAD_LETTER_EXCHANGE, "direct"), (RUNTIME_EXCHANGE, "topic"))
+                 (DEAD_LETTER_EXCHANGE, "direct"), (RUNTIME_EXCHANGE, "topic"),
+                 (TASKS_EXCHANGE, "topic"))
     return Topology(exchanges, tuple(queues), tuple(bindings))
+
+
+def task_queues(name: str) -> list[QueueSpec]:
+    """A dramatiq actor's queue, its delay queue and its dead-letter queue, declared exactly
+    as dramatiq's RabbitmqBroker declares them (else its own declaration would fail)."""
+    to_dead = {"x-dead-letter-exchange": "", "x-dead-letter-routing-key": xq_name(name)}
+    return [QueueSpec(name, to_dead), QueueSpec(dq_name(name), dict(to_dead)),
+            QueueSpec(xq_name(name), {"x-message-ttl": DEAD_MESSAGE_TTL})]
 
 
 def declare(channel: Any, topology: Topology) -> None:

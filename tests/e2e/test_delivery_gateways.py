@@ -1,0 +1,125 @@
+"""The delivery actors against the SMSC simulator when it misbehaves: throttling, down for a
+while, failing for good, reporting a message undelivered. Nothing lost, nothing doubled."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from dramatiq.brokers.stub import StubBroker
+
+from contracts.notification import Medium
+from services.bootstrap import App, bootstrap, delivery_worker
+from services.delivery.actors import TaskWorker
+from services.delivery.queries import records
+from tests.conftest import embedded_settings
+from tests.support.delivering import gateway_settings
+from tests.support.gateways import notice, published
+from tests.support.smsc import SmscSimulator
+
+TEXT = "Votre demande {n} est traitée. Détails par courrier. Service clients 7400."
+
+
+@contextmanager
+def delivery_only(tmp_path: Path, smsc: SmscSimulator,
+                  **overrides: object) -> Iterator[tuple[App, TaskWorker]]:
+    values = gateway_settings(smsc, 1) | {"smtp_host": None} | overrides
+    app = bootstrap(embedded_settings(tmp_path, **values), names=("delivery",),
+                    configure_logs=False)
+    tasks = delivery_worker(app, StubBroker())
+    try:
+        yield app, tasks
+    finally:
+        tasks.stop()
+        app.dispose()
+
+
+def send(tasks: TaskWorker, count: int) -> list[str]:
+    texts = [TEXT.format(n=f"DSR-2026-{n:06d}") for n in range(1, count + 1)]
+    for n, text in enumerate(texts, start=1):
+        task = notice(text, notice_id=f"DSR-2026-{n:06d}/1", recipient=f"+2237{n:07d}")
+        tasks.actors[Medium.SMS].send(task.model_dump(mode="json"))
+    return texts
+
+
+def run(tasks: TaskWorker) -> None:
+    tasks.start()
+    tasks.join()
+
+
+def test_a_throttling_smsc_slows_delivery_but_loses_nothing(tmp_path: Path) -> None:
+    smsc = SmscSimulator().start()
+    smsc.behaviour.throttle_tps = 25
+    try:
+        with delivery_only(tmp_path, smsc, smsc_tps=500.0) as (app, tasks):
+            texts = send(tasks, 60)
+            run(tasks)
+            states = {r["state"] for r in records(app.engine("delivery"))}
+    finally:
+        smsc.stop()
+    assert smsc.throttled > 0, "the SMSC did throttle"
+    counts = smsc.submit_counts()
+    assert sorted(text for _, text in counts) == sorted(texts)
+    assert set(counts.values()) == {1}
+    assert states <= {"sent", "delivered"}
+
+
+def test_an_smsc_down_for_a_while_gets_everything_once_when_back(tmp_path: Path) -> None:
+    smsc = SmscSimulator().start()
+    smsc.set_down(True)
+    back = threading.Timer(3.0, smsc.set_down, args=(False,))
+    try:
+        with delivery_only(tmp_path, smsc, delivery_min_backoff_ms=200,
+                           delivery_max_backoff_ms=1000) as (app, tasks):
+            texts = send(tasks, 30)
+            back.start()
+            run(tasks)
+            rows = records(app.engine("delivery"))
+    finally:
+        back.cancel()
+        smsc.stop()
+    counts = smsc.submit_counts()
+    assert sorted(text for _, text in counts) == sorted(texts)
+    assert set(counts.values()) == {1}
+    assert len(rows) == 30 and {r["state"] for r in rows} <= {"sent", "delivered"}
+
+
+def test_an_smsc_that_keeps_failing_fails_the_notice_and_dead_letters_it(
+        tmp_path: Path) -> None:
+    smsc = SmscSimulator().start()
+    smsc.behaviour.fail = True
+    try:
+        with delivery_only(tmp_path, smsc, delivery_max_retries=2,
+                           delivery_min_backoff_ms=20) as (app, tasks):
+            send(tasks, 1)
+            run(tasks)
+            (row,) = records(app.engine("delivery"))
+            events = published(app)
+            dead = tasks.broker.dead_letters  # type: ignore[attr-defined]
+    finally:
+        smsc.stop()
+    assert row["state"] == "failed" and "3 attempts" in row["reason"]
+    assert "System Error" in row["reason"]
+    assert [e["state"] for e in events] == ["failed"]
+    assert [m.actor_name for m in dead] == ["deliver_sms"]
+
+
+def test_an_undelivered_receipt_fails_the_notice(tmp_path: Path) -> None:
+    smsc = SmscSimulator().start()
+    smsc.behaviour.receipt_state = "UNDELIV"
+    try:
+        with delivery_only(tmp_path, smsc) as (app, tasks):
+            send(tasks, 2)
+            run(tasks)
+            deadline = threading.Event()
+            for _ in range(100):
+                if {r["state"] for r in records(app.engine("delivery"))} == {"failed"}:
+                    break
+                deadline.wait(0.05)
+            events = published(app)
+    finally:
+        smsc.stop()
+    assert sorted(e["state"] for e in events) == ["failed", "failed", "sent", "sent"]
+    assert all("SMSC receipt" in (e["reason"] or "") for e in events if e["state"] == "failed")
