@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 
-.PHONY: demo test test-fault test-unit test-e2e test-broker lint contracts bench clean
+.PHONY: demo test test-fault test-unit test-e2e test-broker test-browser lint contracts bench bench-console clean
 
 # pytest's exit code 5 (no test collected, e.g. every test of a tier deselected) is not a failure.
 define pytest
@@ -18,9 +18,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# From the repository root, so that the tests' SMSC simulator (tests/support/smsc.py) answers.
+# The saga's demo, then the back-office console on it (embedded, Ctrl-C to stop). From the
+# repository root, so that the tests' SMSC simulator (tests/support/smsc.py) answers.
 demo: $(STAMP)
 	PYTHONPATH=. $(BIN)/dsr demo
+	PYTHONPATH=. $(BIN)/dsr console --demo
 
 # Own virtual host (DSR_TEST_VHOST, default dsr-test) and own databases; no fault test.
 test: $(STAMP)
@@ -39,6 +41,10 @@ test-e2e: $(STAMP)
 test-broker: $(STAMP)
 	$(call pytest,tests/broker)
 
+# Headless Chromium (Debian's, installed with apt-get when missing) against the console.
+test-browser: $(STAMP)
+	$(call pytest,tests/browser)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
@@ -48,6 +54,10 @@ contracts: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.throughput
+
+# The console's request list and dashboard on 100,000 requests (DSR_BENCH_DATABASE_URL).
+bench-console: $(STAMP)
+	$(BIN)/python -m bench.console
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -37,6 +37,7 @@ from contracts.restriction import (
 )
 from contracts.status import (
     ClockTicked,
+    DeadLetterRedriven,
     DeadlineBreached,
     DeadlineEscalated,
     QueryRefused,
@@ -81,6 +82,7 @@ MESSAGES: tuple[type[Message], ...] = (
     RestrictionLiftAnnounced,
     RestrictionLiftNotified,
     RestrictionLifted,
+    DeadLetterRedriven,
     StoreCommand,
     StoreResult,
 )

@@ -16,6 +16,7 @@ from contracts.text import (
     DocumentNumber,
     Mrz,
     Nina,
+    OperatorName,
     PersonName,
     Sha256,
     Statement,
@@ -193,6 +194,9 @@ class DocumentSubmitted(Message):
     channel: Channel
     received_at: ReceiptTime
     identity_document: IdentityDocument
+    submitted_by: OperatorName | None = Field(
+        default=None, description="the staff member who attached it (back office); absent "
+        "when the customer's channel sent it")
 
 
 class DocumentRegistered(Message):
@@ -201,6 +205,8 @@ class DocumentRegistered(Message):
 
     reference: Reference
     identity_document: DocumentSummary
+    submitted_by: OperatorName | None = Field(
+        default=None, description="the staff member who attached it, as submitted")
 
 
 class WithdrawalSubmitted(Message):

@@ -10,7 +10,7 @@ from contracts.envelope import Message
 from contracts.fulfilment import CategoryOutcome
 from contracts.intake import FieldProblem
 from contracts.notification import NoticeStatus
-from contracts.text import Line
+from contracts.text import Line, OperatorName
 from contracts.times import Day, Time
 from contracts.vocabulary import Reference, RequestState, Right
 
@@ -102,3 +102,16 @@ class DeadlineBreached(Message):
     right: Right
     state: RequestState
     due_on: Day
+
+
+class DeadLetterRedriven(Message):
+    message_type: ClassVar[str] = "operations.dead-letter-redriven.v1"
+    summary: ClassVar[str] = ("An operator sent a dead-lettered message back to where it was "
+                              "first published (console or `dsr dlq redrive`)")
+
+    worker: Line = Field(min_length=1, max_length=40, description="whose dead-letter queue")
+    event_id: Line = Field(min_length=1, max_length=200)
+    event_type: Line = Field(min_length=1, max_length=200)
+    reference: Reference | None = Field(default=None,
+                                        description="the request it concerns, when it names one")
+    redriven_by: OperatorName

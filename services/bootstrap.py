@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import dramatiq
 from dramatiq.brokers.rabbitmq import RabbitmqBroker
@@ -36,6 +37,10 @@ from services.runtime.processor import Middleware, Processor
 from services.runtime.routing import Worker
 from services.runtime.settings import Settings
 from services.workers import ALL, worker
+
+if TYPE_CHECKING:
+    from services.console.ports import DeadLetters, Publisher
+    from services.console.web import ConsoleDeps
 
 
 @dataclass
@@ -132,3 +137,42 @@ def delivery_worker(app: App, broker: dramatiq.Broker, sms: SmsGateway | None = 
 def delivery_ledger(app: App) -> Ledger:
     """The delivery records, for the tools (``dsr post confirm``)."""
     return Ledger(app.engine("delivery"), app.settings, app.clock)
+def staff_engine(settings: Settings, prefix: str = "") -> Engine:
+    """The console's own database: its staff users."""
+    from services.console.tables import metadata as console_tables
+
+    return create_service_engine(prefix + "console", settings, console_tables)
+
+
+#: The services whose query modules the console reads.
+CONSOLE_READS = ("intake", "identity", "fulfilment", "audit")
+
+
+def console(settings: Settings, clock: Clock | None = None, app: App | None = None,
+            bus: EmbeddedBus | None = None, prefix: str = "") -> tuple[ConsoleDeps, App]:
+    """The console's dependencies and the app whose engines it reads.
+
+    Its own staff database; the query engines of ``CONSOLE_READS``; actions to RabbitMQ when
+    ``DSR_AMQP_URL`` is set, else to every worker in-process (``bus``, or a new embedded bus
+    over ``app``), as ``dsr demo`` runs them.
+    """
+    from services.cli.clients import KombuClient
+    from services.cli.dead_letters import DeadLetterQueues
+    from services.console.ports import EmbeddedDeadLetters, EmbeddedPublisher
+    from services.console.reads import Reads
+    from services.console.web import ConsoleDeps
+
+    clock = clock or (app.clock if app else SystemClock())
+    staff = staff_engine(settings, prefix)
+    publisher: Publisher
+    dead_letters: DeadLetters
+    if settings.amqp_url:
+        app = app or bootstrap(settings, clock, CONSOLE_READS, configure_logs=False)
+        publisher = KombuClient.from_settings(settings)
+        dead_letters = DeadLetterQueues.from_settings(settings)
+    else:
+        app = app or bootstrap(settings, clock, configure_logs=False)
+        embedded = EmbeddedPublisher(bus or app.embedded_bus())
+        publisher, dead_letters = embedded, EmbeddedDeadLetters(embedded)
+    reads = Reads({name: app.engine(name) for name in CONSOLE_READS})
+    return ConsoleDeps(settings, clock, staff, reads, publisher, dead_letters), app

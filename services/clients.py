@@ -27,6 +27,7 @@ from contracts.restriction import (
 )
 from contracts.status import (
     ClockTicked,
+    DeadLetterRedriven,
     StatusChanged,
     StatusQuery,
 )
@@ -65,4 +66,11 @@ CLIENTS: tuple[Client, ...] = (
            publishes=(Publication(EVENTS_EXCHANGE, "#"), Publication(COMMANDS_EXCHANGE, "#"),
                       Publication(TASKS_EXCHANGE, "#")),
            dead_letters=True),
+    Client("console", "`dsr console`, the back-office web console: every decision above as "
+           "the signed-in staff member, documents attached, dead letters redriven",
+           publishes=(*publishes(ReviewDecided, FulfilmentReviewDecided,
+                                 RestrictionLiftRequested, DocumentSubmitted, StatusQuery,
+                                 DeadLetterRedriven),
+                      Publication(EVENTS_EXCHANGE, "#"), Publication(COMMANDS_EXCHANGE, "#")),
+           asks_status=True, dead_letters=True),
 )

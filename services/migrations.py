@@ -27,11 +27,14 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.elements import False_, True_
 from sqlalchemy.types import TypeDecorator
 
+from services.console.tables import metadata as console_tables
 from services.runtime.database import _sqlite_engine, ensure_schema, psycopg_url
 from services.runtime.settings import Settings
 from services.workers import ALL, worker
 
-SERVICES = ALL
+#: Services with a database of their own that consume no queue: the back-office console.
+APPS: dict[str, MetaData] = {"console": console_tables}
+SERVICES = (*ALL, *APPS)
 VERSION_TABLE = "alembic_version"
 _HERE = Path(__file__).resolve()
 _CANDIDATES = (_HERE.parents[1] / "infra" / "migrations", Path.cwd() / "infra" / "migrations")
@@ -52,7 +55,7 @@ def migrations_dir() -> Path:
 def metadata_of(service: str) -> MetaData:
     if service not in SERVICES:
         raise KeyError(f"unknown service {service!r}; choose from {', '.join(SERVICES)}")
-    return worker(service).tables
+    return APPS[service] if service in APPS else worker(service).tables
 
 
 def alembic_config(service: str, connection: Connection | None = None) -> Config:

@@ -1,8 +1,10 @@
 """Audit handlers: each turns one saga event into a personal-data-free summary.
 
 What is kept: the reference, states, right, channel, dates, document kinds, check names,
-outcomes per category, notification kinds. What is never kept: names, MSISDNs, NINA or
-document numbers, customer codes, reviewers, the customer's or a worker's free text.
+outcomes per category, notification kinds, and the staff login that took a back-office
+decision (``by``: accountability for every staff action). What is never kept: the subject's
+names, MSISDNs, NINA or document numbers, customer codes, the customer's or a worker's
+free text (a reviewer's reason stays with the service that owns the decision).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from contracts.restriction import (
     RestrictionLiftRequested,
 )
 from contracts.status import (
+    DeadLetterRedriven,
     DeadlineBreached,
     DeadlineEscalated,
     RequestWithdrawn,
@@ -69,7 +72,9 @@ def on_registered(event: RequestRegistered, deps: Deps) -> None:
 
 
 def on_document_registered(event: DocumentRegistered, deps: Deps) -> None:
-    record(deps, event.reference, {"document_kind": event.identity_document.kind.value})
+    summary = {"document_kind": event.identity_document.kind.value}
+    record(deps, event.reference,
+           {**summary, "by": event.submitted_by} if event.submitted_by else summary)
 
 
 def on_withdrawal_submitted(event: WithdrawalSubmitted, deps: Deps) -> None:
@@ -116,8 +121,9 @@ def on_review_requested(event: ReviewRequested, deps: Deps) -> None:
 
 
 def on_review_decided(event: ReviewDecided, deps: Deps) -> None:
-    """The decision only: the reviewer's name and words stay in the identity worker."""
-    record(deps, event.reference, {"approved": event.approved}, create=False)
+    """The decision and who took it; the reviewer's words stay in the identity worker."""
+    record(deps, event.reference, {"approved": event.approved, "by": event.reviewer},
+           create=False)
 
 
 def on_document_reminder_due(event: DocumentReminderDue, deps: Deps) -> None:
@@ -173,8 +179,9 @@ def on_fulfilment_failed(event: FulfilmentFailed, deps: Deps) -> None:
 
 
 def on_fulfilment_review_decided(event: FulfilmentReviewDecided, deps: Deps) -> None:
-    """The decision only: the reviewer's name and words stay out."""
-    record(deps, event.reference, {"fulfilment_review": event.decision.value}, create=False)
+    """The decision and who took it; the reviewer's words stay out."""
+    record(deps, event.reference,
+           {"fulfilment_review": event.decision.value, "by": event.reviewer}, create=False)
 
 
 def on_fulfilment_retried(event: FulfilmentRetried, deps: Deps) -> None:
@@ -222,8 +229,20 @@ def on_store_result(result: StoreResult, deps: Deps) -> None:
 
 
 def on_lift_requested(event: RestrictionLiftRequested, deps: Deps) -> None:
-    """That a lift was asked; who asked and why stay in fulfilment's record."""
-    record(deps, event.reference, {"restriction": "lift_requested"}, create=False)
+    """That a lift was asked and by whom; why stays in fulfilment's record."""
+    record(deps, event.reference, {"restriction": "lift_requested", "by": event.requested_by},
+           create=False)
+
+
+OPERATIONS = "operations"
+"""The audit reference of an operator's step that names no request."""
+
+
+def on_dead_letter_redriven(event: DeadLetterRedriven, deps: Deps) -> None:
+    """Which message went back, from which worker's dead-letter queue, and who sent it."""
+    record(deps, event.reference or OPERATIONS,
+           {"redriven": event.event_type, "event_id": event.event_id, "worker": event.worker,
+            "by": event.redriven_by}, create=False)
 
 
 def on_lift_announced(event: RestrictionLiftAnnounced, deps: Deps) -> None:

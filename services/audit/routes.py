@@ -41,6 +41,7 @@ from contracts.restriction import (
 )
 from contracts.status import (
     ClockTicked,
+    DeadLetterRedriven,
     DeadlineBreached,
     DeadlineEscalated,
     RequestWithdrawn,
@@ -83,6 +84,7 @@ WORKER = Worker(
         on(RestrictionLiftAnnounced, handlers.on_lift_announced),
         on(RestrictionLiftNotified, handlers.on_lift_notified),
         on(RestrictionLifted, handlers.on_lifted),
+        on(DeadLetterRedriven, handlers.on_dead_letter_redriven),
         Route(binding="backoffice.*.*.result.v1", message=StoreResult,
               handler=handlers.on_store_result),
     ),

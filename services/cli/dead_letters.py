@@ -16,8 +16,10 @@ from dramatiq.common import xq_name
 from kombu.connection import Connection
 from kombu.entity import Queue
 from kombu.messaging import Producer
+from pydantic import ValidationError
 
 from contracts.envelope import CONTENT_TYPE
+from contracts.status import DeadLetterRedriven
 from services.runtime.amqp.connection import broker_url, kombu_options
 from services.runtime.delivery import (
     ATTEMPT_HEADER,
@@ -60,7 +62,7 @@ def _reason(headers: dict[str, Any]) -> str:
     return "unknown"
 
 
-def _parse(position: int, headers: dict[str, Any], body: bytes) -> DeadLetter:
+def parse_letter(position: int, headers: dict[str, Any], body: bytes) -> DeadLetter:
     try:
         event = json.loads(body)
         event = event if isinstance(event, dict) else {}
@@ -110,12 +112,17 @@ class DeadLetterQueues:
                 message = queue.get(no_ack=False)
                 if message is None:
                     break
-                found.append(_parse(position, dict(message.headers or {}), message.body))
+                found.append(parse_letter(position, dict(message.headers or {}), message.body))
             return found  # closing the connection unacked puts them all back, in order
 
     def redrive(self, worker: Worker | str, event_ids: set[str] | None) -> int:
         """Send back the chosen messages (all when ``event_ids`` is None); return how many."""
-        moved = 0
+        return len(self.redriven(worker, event_ids))
+
+    def redriven(self, worker: Worker | str, event_ids: set[str] | None
+                 ) -> list[DeadLetter]:
+        """Send back the chosen messages (all when ``event_ids`` is None); return them."""
+        moved: list[DeadLetter] = []
         with Connection(self._url, transport_options={"confirm_publish": True},
                         **self._options) as conn:
             queue = _queue(conn, worker)
@@ -124,7 +131,7 @@ class DeadLetterQueues:
                 message = queue.get(no_ack=False)
                 if message is None:
                     break
-                letter = _parse(0, dict(message.headers or {}), message.body)
+                letter = parse_letter(0, dict(message.headers or {}), message.body)
                 if event_ids is not None and letter.event_id not in event_ids:
                     continue
                 if isinstance(worker, str):  # a dramatiq task: back onto its actor's queue
@@ -134,14 +141,14 @@ class DeadLetterQueues:
                 else:
                     exchange, routing_key = letter.origin
                     producer.publish(letter.body, exchange=exchange, routing_key=routing_key,
-                                     headers=_fresh_headers(letter), delivery_mode=2,
+                                     headers=fresh_headers(letter), delivery_mode=2,
                                      content_type=CONTENT_TYPE, content_encoding="binary")
                 message.ack()  # the copy is confirmed (confirm_publish): now drop it
-                moved += 1
+                moved.append(letter)
         return moved
 
 
-def _fresh_headers(letter: DeadLetter) -> dict[str, Any]:
+def fresh_headers(letter: DeadLetter) -> dict[str, Any]:
     headers = {k: v for k, v in letter.headers.items() if k not in (ERROR_HEADER, "x-death")}
     return {**headers, ATTEMPT_HEADER: 1}
 
@@ -158,3 +165,14 @@ def _queue(conn: Connection, worker: Worker | str) -> Queue:
     """A worker's dead-letter queue, or a dramatiq actor queue's (``<queue>.XQ``)."""
     name = xq_name(worker) if isinstance(worker, str) else worker.dead_letter_queue
     return Queue(name, channel=conn.default_channel, no_declare=True)
+
+
+def redriven_event(worker: str, letter: DeadLetter, by: str) -> DeadLetterRedriven:
+    """What the audit chain records of a redrive: which message, whose queue, who sent it
+    back, and the request it concerns when its subject is one."""
+    fields = {"worker": worker, "event_id": letter.event_id[:200] or "?",
+              "event_type": letter.event_type[:200] or "?", "redriven_by": by}
+    try:
+        return DeadLetterRedriven(**fields, reference=letter.subject or None)
+    except ValidationError:  # a subject that is not a request's reference
+        return DeadLetterRedriven(**fields)

@@ -38,10 +38,11 @@ def read_document(kind: str, number: str, holder: str, birth: date | None,
 
 
 def document(client: BusClient, reference: str, channel: str,
-             identity_document: IdentityDocument) -> None:
+             identity_document: IdentityDocument, submitted_by: str | None = None) -> None:
     publish(client, DocumentSubmitted(reference=reference, channel=Channel(channel),
                                       received_at=client.clock.now(),
-                                      identity_document=identity_document), reference)
+                                      identity_document=identity_document,
+                                      submitted_by=submitted_by), reference)
 
 
 def withdraw(client: BusClient, reference: str, channel: str) -> None:

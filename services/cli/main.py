@@ -19,6 +19,7 @@ from services.bootstrap import bootstrap, delivery_worker, task_broker
 from services.cli import follow_ups, notices, operations, tables
 from services.cli.audit import audit, register
 from services.cli.clients import CLI_SOURCE, BusClient, EmbeddedClient, KombuClient
+from services.cli.console import console as console_group
 from services.cli.context import pass_settings
 from services.cli.definitions import DEFINITIONS_PATH, definitions_json, grants
 from services.cli.package import package
@@ -96,13 +97,13 @@ def run(settings: Settings, names: tuple[str, ...], with_clock: bool) -> None:
 
 
 @main.command()
-@click.argument("services", nargs=-1, type=click.Choice(ALL))
+@click.argument("services", nargs=-1, type=click.Choice((*ALL, "console")))
 @pass_settings
 def migrate(settings: Settings, services: tuple[str, ...]) -> None:
     """Bring each service's database (all by default) to its head schema revision."""
-    from services.migrations import upgrade
+    from services.migrations import SERVICES, upgrade
 
-    for service in services or ALL:
+    for service in services or SERVICES:
         upgrade(service, settings)
         console.print(f"{service}: at head")
 
@@ -201,15 +202,18 @@ def submit(settings: Settings, channel: str, channel_reference: str, right: str,
 @click.option("--expires", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--scan", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               required=True, help="The scanned copy (hashed at intake, then dropped).")
+@click.option("--by", "submitted_by", default=lambda: os.environ.get("USER", "back-office"),
+              show_default="$USER", help="Who attaches it, as the audit chain records it.")
 @pass_settings
 def document(settings: Settings, reference: str, channel: str, document_kind: str,
              number: str, holder: str, birth_date: datetime | None, expires: datetime,
-             scan: Path) -> None:
+             scan: Path, submitted_by: str) -> None:
     """Attach the identity document asked for to an existing request."""
     identity_document = follow_ups.read_document(
         document_kind, number, holder, birth_date.date() if birth_date else None,
         expires.date(), scan)
-    follow_ups.document(_client(settings), reference, channel, identity_document)
+    follow_ups.document(_client(settings), reference, channel, identity_document,
+                        submitted_by)
 
 
 @main.command()
@@ -325,6 +329,7 @@ main.add_command(audit)
 main.add_command(register)
 main.add_command(operations.stuck)
 main.add_command(package)
+main.add_command(console_group)
 
 
 if __name__ == "__main__":

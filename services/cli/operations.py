@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import timedelta
 
@@ -9,10 +10,11 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from contracts.envelope import CloudEvent
 from services.bootstrap import App, services_of
 from services.cli import clients
 from services.cli.context import pass_settings
-from services.cli.dead_letters import DeadLetterQueues
+from services.cli.dead_letters import DeadLetterQueues, redriven_event
 from services.delivery.queries import records as delivery_records
 from services.fulfilment.queries import FailedLift, failed_lifts
 from services.intake.figures import registry_figures
@@ -83,13 +85,22 @@ def show(settings: Settings, name: str, limit: int) -> None:
 @click.option("--event-id", "event_ids", multiple=True,
               help="Only these (repeatable; a delivery queue's: notice ids).")
 @click.option("--all", "everything", is_flag=True, help="Every message in the queue.")
+@click.option("--by", "operator", default=lambda: os.environ.get("USER", "operator"),
+              show_default="$USER", help="Who redrives, as the audit chain records it.")
 @pass_settings
-def redrive(settings: Settings, name: str, event_ids: tuple[str, ...], everything: bool) -> None:
-    """Send dead-lettered messages back to where they were first published."""
+def redrive(settings: Settings, name: str, event_ids: tuple[str, ...], everything: bool,
+            operator: str) -> None:
+    """Send dead-lettered messages back to where they were first published; each is
+    recorded in the audit chain (operations.dead-letter-redriven.v1) with --by."""
     if not everything and not event_ids:
         raise click.UsageError("name --event-id … or --all")
-    moved = _queues(settings).redrive(_target(name), None if everything else set(event_ids))
-    console.print(f"redriven: {moved} message(s) from {name}'s dead letters")
+    moved = _queues(settings).redriven(_target(name), None if everything else set(event_ids))
+    publisher = clients.KombuClient.from_settings(settings)
+    for letter in moved:
+        event = redriven_event(name, letter, operator)
+        publisher.publish(CloudEvent.wrap(event, source=clients.CLI_SOURCE,
+                                          subject=event.reference))
+    console.print(f"redriven: {len(moved)} message(s) from {name}'s dead letters")
 
 
 def parse_age(text: str) -> timedelta:

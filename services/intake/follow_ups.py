@@ -21,7 +21,8 @@ def register_document(submitted: DocumentSubmitted, deps: Deps) -> None:
     summary = summarise(submitted.identity_document)
     if summary is None:
         raise Reject(f"{submitted.reference}: the document's copy is missing or unreadable")
-    deps.publish(DocumentRegistered(reference=submitted.reference, identity_document=summary),
+    deps.publish(DocumentRegistered(reference=submitted.reference, identity_document=summary,
+                                    submitted_by=submitted.submitted_by),
                  subject=submitted.reference)
 
 

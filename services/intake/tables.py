@@ -25,6 +25,9 @@ requests = Table(
     Column("escalated_at", UtcDateTime(), nullable=True),
     Column("breached_at", UtcDateTime(), nullable=True),
     Index("ix_requests_open_deadlines", "completed_at", "target_on"),
+    # the console's list: keyset pages by due date, filtered by state or not
+    Index("ix_requests_due", "due_on", "reference"),
+    Index("ix_requests_state_due", "state", "due_on", "reference"),
 )
 
 reference_counters = Table(

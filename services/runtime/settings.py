@@ -110,6 +110,21 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
 
+    console_host: str = Field(default="127.0.0.1", description="`dsr console` listens here")
+    console_port: int = Field(default=8500, ge=1, le=65535)
+    console_secret_key: SecretStr | None = Field(
+        default=None, description="signs the console's session cookies; or its _FILE")
+    console_secret_key_file: Path | None = None
+    console_session_minutes: int = Field(default=480, ge=1,
+                                         description="a console session expires after")
+    console_lockout_attempts: int = Field(default=5, ge=1,
+                                          description="failed sign-ins before a lock-out")
+    console_lockout_minutes: int = Field(default=15, ge=1)
+    console_tls_cert_file: Path | None = Field(default=None,
+                                               description="serve HTTPS; cookies Secure")
+    console_tls_key_file: Path | None = None
+    console_page_size: int = Field(default=50, ge=5, le=500)
+
     @cached_property
     def command_key(self) -> bytes:
         """The deployment's signing key; without one, a key for this process alone (embedded)."""
@@ -118,6 +133,16 @@ class Settings(BaseSettings):
         if self.signing_key_file is not None:
             return self.signing_key_file.read_bytes().strip()
         return _PROCESS_KEY
+
+    @cached_property
+    def console_key(self) -> str:
+        """The console's session-signing key; without one, a key for this process alone."""
+        secret = _secret(self.console_secret_key, self.console_secret_key_file)
+        return secret if secret is not None else _PROCESS_KEY.hex()
+
+    @property
+    def console_tls(self) -> bool:
+        return self.console_tls_cert_file is not None and self.console_tls_key_file is not None
 
     @property
     def broker_url(self) -> str | None:

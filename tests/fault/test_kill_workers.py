@@ -16,7 +16,6 @@ from contracts.vocabulary import Right
 from services.bootstrap import bootstrap
 from services.notification.notices import NOTIFIED_RIGHTS
 from services.notification.tables import outbound_messages
-from services.workers import ALL
 from tests.conftest import embedded_settings
 from tests.support.harness import RabbitHarness, final_count, request_rows, reset_broker, submit
 from tests.support.processes import WorkerProcesses
@@ -45,7 +44,7 @@ def test_killed_workers_lose_nothing_and_do_nothing_twice(amqp_url: str, tmp_pat
         while final_count(app) < REQUESTS and time.monotonic() < deadline:
             time.sleep(rng.uniform(0.5, 3.0))
             if workers.kills < 25:
-                victim = rng.choice(ALL)
+                victim = rng.choice(workers.instances)
                 workers.kill(victim)
                 workers.start(victim)
         states = [r["state"] for r in request_rows(app)]

@@ -13,7 +13,11 @@ from pathlib import Path
 import pika
 import pika.exceptions
 
-from services.workers import ALL
+from services.workers import ALL, GATEWAYS
+
+#: The saga, the stores and the audit: what a batch of requests needs to complete. The delivery
+#: worker also needs an SMSC, an SMTP relay and a print room (tests/broker/test_delivery_kill.py).
+SAGA_WORKERS = tuple(name for name in ALL if name not in GATEWAYS)
 
 RETRY_DELAYS_MS = (100, 300, 1000, 2000)
 
@@ -25,7 +29,7 @@ class WorkerProcesses:
     worker, competing on its queue; each is an instance named ``worker#n`` (just ``worker``
     when there is one)."""
 
-    def __init__(self, amqp_url: str, data_dir: Path, names: tuple[str, ...] = ALL,
+    def __init__(self, amqp_url: str, data_dir: Path, names: tuple[str, ...] = SAGA_WORKERS,
                  database_url: str | None = None,
                  credentials: dict[str, tuple[str, str]] | None = None,
                  replicas: int = 1, env: dict[str, str] | None = None) -> None:

@@ -162,7 +162,8 @@ def test_every_event_a_worker_or_client_publishes_is_audited_or_excluded_with_a_
     from services.workers import workers
 
     publications = [p for w in workers() for p in w.publishes or ()]
-    publications += [p for c in CLIENTS if c.name != "operator" for p in c.publishes]
+    # a client that redrives dead letters may republish anything ("#"): its own types count
+    publications += [p for c in CLIENTS for p in c.publishes if p.pattern != "#"]
     published = {m for m in MESSAGES for p in publications
                  if p.allows(EVENTS_EXCHANGE, m.message_type.format(store="crm",
                                                                      action="export"))}

@@ -15,7 +15,7 @@ TOOLS = ("services/cli", "bench")
 DRAMATIQ_ENTRY = "services/delivery/actors.py: dramatiq"
 #: The product's own code: what runs in production whatever the back-office systems are.
 PRODUCT = (*(f"services/{w}" for w in WORKERS), "services/access_package", "services/rulebook",
-           "services/runtime")
+           "services/runtime", "services/console")
 #: A service's or a simulated store's tables (``services.cli.tables`` is the CLI's own).
 SERVICE_TABLES = re.compile(r"(services\.(?!cli\.)|simulators\.)\w+\.tables(\.|$)")
 
@@ -107,6 +107,13 @@ def test_the_tools_build_no_adapters(folder: str) -> None:
     assert [f"{path.relative_to(ROOT)}: {name}" for path in modules(folder)
             for name in sorted(names_of(path))
             if name.rsplit(".", 1)[-1] == "create_service_engine"] == []
+
+
+def test_the_console_reads_other_services_only_through_their_query_modules() -> None:
+    """The console's own tables are its staff; requests come from the services' queries."""
+    assert [f"{path.relative_to(ROOT)}: {name}" for path in modules("services/console")
+            for name in sorted(names_of(path)) if SERVICE_TABLES.match(name)
+            and not name.startswith("services.console.tables")] == []
 
 
 def test_the_cli_reads_its_settings_once() -> None:

@@ -37,3 +37,8 @@ def test_the_broker_tier_moves_to_its_own_virtual_host() -> None:
     url = on_vhost("amqp://guest:secret@127.0.0.1:5672/%2F?heartbeat=30", "dsr-test")
     assert url == "amqp://guest:secret@127.0.0.1:5672/dsr-test?heartbeat=30"
     assert vhost_of(url) == "dsr-test" and vhost_of("amqp://h:5672/%2F") == "/"
+
+
+def test_plain_pytest_runs_the_browser_tier() -> None:
+    plain = collected("tests/browser")
+    assert "tests/browser/test_console.py" in plain and "deselected" not in plain
