@@ -34,6 +34,7 @@ from services.runtime.middleware import policy
 from services.runtime.middleware.context import MessageContext
 from services.runtime.middleware.time_limit import TimeLimit
 from services.runtime.processor import Middleware, Processor
+from services.runtime.routing import Worker
 from services.runtime.settings import Settings
 from services.workers import ALL, worker
 
@@ -68,17 +69,19 @@ def bootstrap(
     names: Sequence[str] = ALL,
     configure_logs: bool = True,
     prefix: str = "",
+    workers: Sequence[Worker] = (),
 ) -> App:
     """The processors of ``names``, each on its own database ``prefix + name`` (a SQLite
-    file, or a PostgreSQL schema)."""
+    file, or a PostgreSQL schema). ``workers``: others not in the registry, built the same
+    way (a bench's own)."""
     settings = settings or Settings()
     clock = clock or SystemClock()
     if configure_logs:
         configure_logging(settings.log_level, settings.log_json)
     processors = {}
     time_limit = TimeLimit(settings.handler_time_limit_s)
-    for name in names:
-        spec = worker(name)
+    for spec in [*(worker(name) for name in names), *workers]:
+        name = spec.name
         engine = create_service_engine(prefix + name, settings, spec.tables)
         middleware: list[Middleware] = [MessageContext(), LogOutcome(name), CountOutcome(name),
                                          *policy(settings, time_limit)]

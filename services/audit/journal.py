@@ -37,19 +37,24 @@ def incoming(deps: Deps) -> CloudEvent:
     return deps.incoming
 
 
-def _lock_head(db: Connection, now: datetime) -> Row[Any]:
-    """Take the chain's write lock, then read the head.
+def _lock_head(db: Connection, now: datetime) -> Row[Any, Any]:
+    """Take the chain's write lock and read the head, in one statement.
 
     Writing first matters on SQLite, where a read does not open the transaction: the UPDATE
-    takes the database's write lock (waiting for any other writer), so the head read next is
-    the latest. On PostgreSQL the UPDATE locks the row, as ``FOR UPDATE`` does.
+    takes the database's write lock (waiting for any other writer), so the head it returns is
+    the latest. On PostgreSQL the UPDATE locks the row, as ``FOR UPDATE`` does, and returns
+    the row as the last committed writer left it.
     """
     t = chain_head.c
-    if db.execute(update(chain_head).where(t.id == 1).values(updated_at=now)).rowcount != 1:
-        # tables created without the after_create hook: start the chain
-        db.execute(insert(chain_head).values(id=1, last_sequence=0, last_hash=GENESIS,
-                                             updated_at=now))
-    return db.execute(select(chain_head).where(t.id == 1).with_for_update()).one()
+    head = db.execute(update(chain_head).where(t.id == 1).values(updated_at=now)
+                      .returning(t.last_sequence, t.last_hash)).first()
+    if head is not None:
+        return head
+    # tables created without the after_create hook: start the chain
+    db.execute(insert(chain_head).values(id=1, last_sequence=0, last_hash=GENESIS,
+                                         updated_at=now))
+    return db.execute(select(t.last_sequence, t.last_hash).where(t.id == 1)
+                      .with_for_update()).one()
 
 
 def append(deps: Deps, reference: str, summary: Mapping[str, Any]) -> int:

@@ -34,7 +34,7 @@ class Ledger:
         with UnitOfWork(self.engine, metadata, self.clock) as uow:
             deps = Deps(uow.db, self.clock, self.settings, SERVICE)
             yield deps
-            uow.commit(SERVICE, None, deps.outbox)
+            uow.commit(deps.outbox)
 
     def open(self, task: NoticeTask) -> bool:
         """Record the notice as queued (once); True while it still has to be sent."""

@@ -97,7 +97,10 @@ def ensure_schema(engine: Engine, schema: str) -> None:
 
 
 def _postgres_engine(service: str, url: str) -> Engine:
-    base = create_engine(psycopg_url(url), pool_pre_ping=True, pool_size=2, max_overflow=4)
+    """No ping before each checkout (a round trip per message): a connection the server
+    dropped fails its first statement as a disconnect, SQLAlchemy then discards every pooled
+    connection of that age, and ``DatabaseOutage`` retries the message."""
+    base = create_engine(psycopg_url(url), pool_size=2, max_overflow=4)
     ensure_schema(base, service)
     return base.execution_options(schema_translate_map={None: service})
 

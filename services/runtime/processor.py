@@ -1,7 +1,7 @@
 """Handle one delivery for one worker, whatever bus it came from.
 
 Parse the CloudEvents envelope, find the route, validate the payload, then, in one unit of
-work: skip it if the inbox has seen it, run the handler, record it in the inbox, and store
+work: record it in the inbox (or skip it if the inbox has it), run the handler, and store
 what the handler published in the outbox. The bus acks only after this returns ``Done``.
 """
 
@@ -81,11 +81,11 @@ class Processor:
     def _handle(self, route: Route, event: CloudEvent, message: Message) -> Outcome:
         key = InboxKey.of(event)
         with UnitOfWork(self.engine, self.worker.tables, self._clock) as uow:
-            if (seen := uow.seen(self.worker.name, key)) is not Seen.NEW:
+            if (seen := uow.claim(self.worker.name, key)) is not Seen.NEW:
                 return _already(seen, key)
             deps = self._deps(uow, event)
             self._call(HandlerCall(route, event, deps, lambda: route.handler(message, deps)))
-            return Done(uow.commit(self.worker.name, key, deps.outbox))
+            return Done(uow.commit(deps.outbox))
 
     def _answer(self, route: Route, event: CloudEvent, message: Message) -> Outcome:
         with UnitOfWork(self.engine, self.worker.tables, self._clock) as uow:
@@ -114,13 +114,13 @@ class Processor:
         key = InboxKey.of(event) if event else InboxKey.of_body(delivery.body)
         data = raw.get("data") if event is None and raw else raw
         with UnitOfWork(self.engine, self.worker.tables, self._clock) as uow:
-            if (seen := uow.seen(self.worker.name, key)) is not Seen.NEW:
+            if (seen := uow.claim(self.worker.name, key)) is not Seen.NEW:
                 return _already(seen, key)
             deps = self._deps(uow, event)
             on_invalid = self.worker.on_invalid
             self._call(HandlerCall(None, event, deps, lambda: on_invalid(
                 data if isinstance(data, dict) else None, problems, deps)))
-            return Done(uow.commit(self.worker.name, key, deps.outbox))
+            return Done(uow.commit(deps.outbox))
 
     def _refuse_query(self, delivery: Delivery, reason: str, problems: list[Problem]) -> Outcome:
         """Every query with a ``reply_to`` is answered; one that cannot be read, by its faults."""
