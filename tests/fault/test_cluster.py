@@ -23,7 +23,7 @@ from tests.support.processes import WorkerProcesses
 from tests.support.subjects import request_for, seeded
 
 pytestmark = [pytest.mark.broker, pytest.mark.fault]
-REQUESTS = int(os.environ.get("DSR_CLUSTER_REQUESTS", "120"))
+REQUESTS = int(os.environ.get("DSR_CLUSTER_REQUESTS", "60"))
 PEOPLE = ["CM-100001", "CM-100002", "CM-100003", "CM-100004", "CM-100005", "CM-100008"]
 RIGHTS = [Right.ACCESS, Right.OBJECTION, Right.ERASURE]
 

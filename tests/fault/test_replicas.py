@@ -35,7 +35,7 @@ from tests.support.subjects import (
 )
 
 pytestmark = [pytest.mark.broker, pytest.mark.postgres, pytest.mark.fault]
-REQUESTS = int(os.environ.get("DSR_FAULT_REQUESTS", "500"))
+REQUESTS = int(os.environ.get("DSR_REPLICA_REQUESTS", "200"))
 DISPUTING: dict[Right, Details] = {**BATCH_DETAILS, Right.RECTIFICATION: {"corrections": {
     "email": "nouveau@example.ml", "invoices": "la facture de mars est fausse"}}}
 STATUS_CHANGED = "request.status-changed.v1"
