@@ -174,7 +174,7 @@ def test_the_saga_runs_with_one_user_per_service(users: BrokerUsers,
     operator = DeadLetterQueues(users.url("dsr-operator"))
     try:
         processes.start_all(timeout_s=90)
-        assert _connected_users(users.vhost) >= {f"dsr-{name}" for name in ALL}
+        assert _connected_users(users.vhost) >= {f"dsr-{name}" for name in processes.names}
         reference = f"call-{uuid.uuid4()}"
         follow = _Follower(callcentre)
         KombuClient(callcentre).publish(CloudEvent.wrap(RequestSubmitted(
@@ -194,7 +194,7 @@ def test_the_saga_runs_with_one_user_per_service(users: BrokerUsers,
         assert "invalid" in operator.browse(worker("discovery"))[0].reason
     finally:
         processes.stop_all()
-    for name in ALL:
+    for name in processes.names:
         log = processes.log(name)
         assert "ACCESS_REFUSED" not in log, f"{name}: {log[-2000:]}"
 

@@ -53,7 +53,7 @@ class Cluster:
             subprocess.run(["rabbitmq-server", "-detached"], env=_env(node), check=True,
                            capture_output=True, timeout=60)
         for node in self.nodes:
-            ctl(node, "await_startup", "--timeout", "180")
+            _await_startup(node)
         for node in self.nodes[1:]:
             ctl(node, "stop_app")
             ctl(node, "join_cluster", self.nodes[0].name)
@@ -82,6 +82,20 @@ def ctl(node: Node, *args: str, check: bool = True) -> str:
         raise RuntimeError(f"rabbitmqctl {' '.join(args)} on {node.name}: "
                            f"{done.stderr.strip()[-500:]}")
     return done.stdout
+
+
+def _await_startup(node: Node, timeout_s: float = 240) -> None:
+    """``rabbitmq-server -detached`` returns before the node answers, and ``await_startup``
+    gives up at once on a node it cannot reach yet: ask again until it answers."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            ctl(node, "await_startup", "--timeout", "60")
+            return
+        except RuntimeError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(2)
 
 
 def _env(node: Node) -> dict[str, str]:
