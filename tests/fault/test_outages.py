@@ -23,7 +23,7 @@ from services.cli.dead_letters import DeadLetterQueues
 from services.workers import workers
 from tests.conftest import embedded_settings
 from tests.support.harness import RabbitHarness, final_count, reset_broker, submit
-from tests.support.processes import WorkerProcesses
+from tests.support.processes import SAGA_WORKERS, WorkerProcesses
 from tests.support.subjects import request_for, seeded
 
 pytestmark = [pytest.mark.broker, pytest.mark.fault]
@@ -78,7 +78,7 @@ def test_workers_reconnect_by_themselves_after_a_broker_restart(amqp_url: str,
         time.sleep(3)
         subprocess.run(["rabbitmqctl", "-q", "start_app"], check=True, timeout=120)
         _wait(lambda: final_count(app) == 120, 600, "every request to complete")
-        depths = DeadLetterQueues(amqp_url).depths(workers())
+        depths = DeadLetterQueues(amqp_url).depths(workers(SAGA_WORKERS))
     finally:
         processes.stop_all()
     assert sum(depths.values()) == 0
@@ -118,7 +118,7 @@ def test_a_database_outage_delays_requests_but_loses_none(amqp_url: str, tmp_pat
         time.sleep(8)
         _pg("start")
         _wait(lambda: final_count(app) == 60, 600, "every request to complete")
-        depths = DeadLetterQueues(amqp_url).depths(workers())
+        depths = DeadLetterQueues(amqp_url).depths(workers(SAGA_WORKERS))
     finally:
         processes.stop_all()
     assert sum(depths.values()) == 0, "an outage alone must not dead-letter anything"
