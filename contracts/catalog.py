@@ -28,7 +28,12 @@ from contracts.intake import (
     RequestSubmitted,
     WithdrawalSubmitted,
 )
-from contracts.notification import DeliveryUpdated, NotificationSent, PackageDestroyed
+from contracts.notification import (
+    CallMade,
+    DeliveryUpdated,
+    NotificationSent,
+    PackageDestroyed,
+)
 from contracts.restriction import (
     RestrictionLiftAnnounced,
     RestrictionLifted,
@@ -77,6 +82,7 @@ MESSAGES: tuple[type[Message], ...] = (
     FulfilmentClosed,
     NotificationSent,
     DeliveryUpdated,
+    CallMade,
     PackageDestroyed,
     RestrictionLiftRequested,
     RestrictionLiftAnnounced,

@@ -85,6 +85,18 @@ class DeliveryUpdated(Message):
     at: Time
 
 
+class CallMade(Message):
+    message_type: ClassVar[str] = "notification.call-made.v1"
+    summary: ClassVar[str] = ("The call centre phoned the customer about what its list held for "
+                              "a request (a held or undeliverable notice): read out, so given")
+
+    reference: Reference
+    kinds: list[NotificationKind] = Field(min_length=1, max_length=len(NotificationKind))
+    called_by: str = Field(min_length=1, max_length=80, description="the agent's login")
+    note: str = Field(default="", max_length=300)
+    at: Time
+
+
 class NoticeStatus(BaseModel):
     """One notice as the status reply lists it."""
 

@@ -31,9 +31,8 @@ from contracts.identity import (
 )
 from contracts.intake import DocumentRegistered, RequestRegistered, WithdrawalSubmitted
 from contracts.notification import (
-    DeliveryState,
+    CallMade,
     DeliveryUpdated,
-    NotificationKind,
     NotificationSent,
     PackageDestroyed,
 )
@@ -52,6 +51,7 @@ from contracts.status import (
 )
 from contracts.vocabulary import RequestState
 from services.audit.journal import incoming, record
+from services.rulebook import answers
 from services.runtime.deps import Deps
 
 MAX_REASON = 300
@@ -209,11 +209,18 @@ def on_notified(event: NotificationSent, deps: Deps) -> None:
 
 def on_delivery_updated(event: DeliveryUpdated, deps: Deps) -> None:
     """Where each notice stands with its gateway; the answer counts as given once sent."""
-    sent = event.kind is NotificationKind.OUTCOME and event.state is DeliveryState.SENT
+    given = answers.given_by_notice(event.kind, event.state)
     record(deps, event.reference,
            {"kind": event.kind.value, "medium": event.medium.value,
             "delivery": event.state.value, "at": event.at}, create=False,
-           answer_sent_at=event.at if sent else None)
+           answer_sent_at=event.at if given else None)
+
+
+def on_call_made(event: CallMade, deps: Deps) -> None:
+    """The call centre phoned the customer; an answer read out counts as given then."""
+    record(deps, event.reference,
+           {"call": [k.value for k in event.kinds], "by": event.called_by, "at": event.at},
+           create=False, answer_sent_at=event.at if answers.given_by_call(event.kinds) else None)
 
 
 def on_store_result(result: StoreResult, deps: Deps) -> None:

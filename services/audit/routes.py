@@ -32,7 +32,12 @@ from contracts.intake import (
     RequestSubmitted,
     WithdrawalSubmitted,
 )
-from contracts.notification import DeliveryUpdated, NotificationSent, PackageDestroyed
+from contracts.notification import (
+    CallMade,
+    DeliveryUpdated,
+    NotificationSent,
+    PackageDestroyed,
+)
 from contracts.restriction import (
     RestrictionLiftAnnounced,
     RestrictionLifted,
@@ -80,6 +85,7 @@ WORKER = Worker(
         on(PackageDestroyed, handlers.on_package_destroyed),
         on(NotificationSent, handlers.on_notified),
         on(DeliveryUpdated, handlers.on_delivery_updated),
+        on(CallMade, handlers.on_call_made),
         on(RestrictionLiftRequested, handlers.on_lift_requested),
         on(RestrictionLiftAnnounced, handlers.on_lift_announced),
         on(RestrictionLiftNotified, handlers.on_lift_notified),

@@ -3,8 +3,7 @@ tells it (``notification.delivery-updated.v1`` in delivery's outbox, published b
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,9 +13,9 @@ from contracts.notification import DeliveryState, DeliveryUpdated, Medium, Notic
 from services.delivery import receipts
 from services.delivery.tables import deliveries, metadata, sms_parts
 from services.runtime.clock import Clock
+from services.runtime.commands import transaction
 from services.runtime.deps import Deps
 from services.runtime.settings import Settings
-from services.runtime.unit_of_work import UnitOfWork
 
 SERVICE = "delivery"
 S = DeliveryState
@@ -29,12 +28,8 @@ class Ledger:
     settings: Settings
     clock: Clock
 
-    @contextmanager
-    def _transaction(self) -> Iterator[Deps]:
-        with UnitOfWork(self.engine, metadata, self.clock) as uow:
-            deps = Deps(uow.db, self.clock, self.settings, SERVICE)
-            yield deps
-            uow.commit(deps.outbox)
+    def _transaction(self) -> AbstractContextManager[Deps]:
+        return transaction(self.engine, metadata, self.clock, self.settings, SERVICE)
 
     def open(self, task: NoticeTask) -> bool:
         """Record the notice as queued (once); True while it still has to be sent."""

@@ -25,10 +25,16 @@ from contracts.identity import (
     IdentityVerified,
     ReviewRequested,
 )
-from contracts.notification import DeliveryUpdated, NotificationKind, NotificationSent
+from contracts.notification import (
+    CallMade,
+    DeliveryUpdated,
+    NotificationKind,
+    NotificationSent,
+)
 from contracts.status import StatusChanged
 from contracts.vocabulary import RequestState
 from services.intake import registry
+from services.rulebook import answers
 from services.runtime.deps import Deps
 from services.runtime.errors import Reject
 
@@ -119,7 +125,16 @@ def on_notified(event: NotificationSent, deps: Deps) -> None:
 
 
 def on_delivery_updated(event: DeliveryUpdated, deps: Deps) -> None:
-    """Where each notice stands, for the status reply (sent, delivered, failed, expired)."""
+    """Where each notice stands, for the status reply (sent, delivered, failed, expired); an
+    answer's notice taken by its gateway gives the answer (answers.py)."""
     registry.note_delivery(deps.db, {
         "notice_id": event.notice_id, "reference": event.reference, "kind": event.kind.value,
         "medium": event.medium.value, "state": event.state.value, "at": event.at})
+    if answers.given_by_notice(event.kind, event.state):
+        registry.answered(deps.db, event.reference, event.at)
+
+
+def on_call_made(event: CallMade, deps: Deps) -> None:
+    """The call centre read the answer out to the customer: given then."""
+    if answers.given_by_call(event.kinds):
+        registry.answered(deps.db, event.reference, event.at)

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Row, insert, select, update
 
 from contracts.vocabulary import RequestState
 from services.intake.tables import notices, reference_counters, rejected_intakes, requests
+from services.rulebook import answers
 
 r = requests.c
 
@@ -72,16 +73,27 @@ def record_rejection(db: Connection, message_id: str, channel_reference: str | N
         problems=json.dumps(problems, ensure_ascii=False), rejected_at=now))
 
 
+_UNANSWERED = (r.answered_at.is_(None),
+               r.state.not_in([s.value for s in answers.OWES_NO_ANSWER]))
+
+
 def to_escalate(db: Connection, today: date) -> Sequence[Row[Any]]:
-    """Open requests whose internal target has come and that were not escalated yet."""
+    """Unanswered requests whose internal target has come and that were not escalated yet."""
     return db.execute(select(requests).where(
-        r.completed_at.is_(None), r.escalated_at.is_(None), r.target_on <= today)).all()
+        *_UNANSWERED, r.escalated_at.is_(None), r.target_on <= today)).all()
 
 
 def newly_breached(db: Connection, today: date) -> Sequence[Row[Any]]:
-    """Open requests past their due date whose breach is not recorded yet."""
+    """Unanswered requests past their due date whose breach is not recorded yet."""
     return db.execute(select(requests).where(
-        r.completed_at.is_(None), r.breached_at.is_(None), r.due_on < today)).all()
+        *_UNANSWERED, r.breached_at.is_(None), r.due_on < today)).all()
+
+
+def answered(db: Connection, reference: str, at: datetime) -> bool:
+    """Record when the answer was given (the first time only); False if it was already."""
+    done = db.execute(update(requests).where(r.reference == reference, r.answered_at.is_(None))
+                      .values(answered_at=at))
+    return bool(done.rowcount)
 
 
 def mark(db: Connection, reference: str, **moments: datetime) -> None:

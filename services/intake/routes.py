@@ -21,7 +21,7 @@ from contracts.intake import (
     RequestSubmitted,
     WithdrawalSubmitted,
 )
-from contracts.notification import DeliveryUpdated, NotificationSent
+from contracts.notification import CallMade, DeliveryUpdated, NotificationSent
 from contracts.status import (
     ClockTicked,
     DeadlineBreached,
@@ -59,5 +59,6 @@ WORKER = Worker(
         on(FulfilmentClosed, progress.on_fulfilment_closed),
         on(NotificationSent, progress.on_notified),
         on(DeliveryUpdated, progress.on_delivery_updated),
+        on(CallMade, progress.on_call_made),
     ),
 )

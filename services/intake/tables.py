@@ -24,7 +24,10 @@ requests = Table(
     Column("completed_at", UtcDateTime(), nullable=True),
     Column("escalated_at", UtcDateTime(), nullable=True),
     Column("breached_at", UtcDateTime(), nullable=True),
-    Index("ix_requests_open_deadlines", "completed_at", "target_on"),
+    # when the request's answer reached the customer: its notice taken by a gateway, or read
+    # out by the call centre (answers.py); the deadline runs until then
+    Column("answered_at", UtcDateTime(), nullable=True),
+    Index("ix_requests_unanswered", "answered_at", "target_on"),
     # the console's list: keyset pages by due date, filtered by state or not
     Index("ix_requests_due", "due_on", "reference"),
     Index("ix_requests_state_due", "state", "due_on", "reference"),

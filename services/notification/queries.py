@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select
 
 from services.notification.tables import call_list, outbound_messages
 
@@ -16,14 +16,6 @@ def calls_due(engine: Engine, include_done: bool = False) -> list[dict[str, Any]
         query = query.where(call_list.c.called_at.is_(None))
     with engine.connect() as db:
         return [dict(r._mapping) for r in db.execute(query)]
-
-
-def mark_called(engine: Engine, reference: str, when: Any) -> int:
-    with engine.begin() as db:
-        done = db.execute(update(call_list).where(call_list.c.reference == reference,
-                                                  call_list.c.called_at.is_(None))
-                          .values(called_at=when))
-    return int(done.rowcount or 0)
 
 
 def notices(engine: Engine) -> list[dict[str, Any]]:

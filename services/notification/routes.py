@@ -4,7 +4,12 @@ from contracts.discovery import DiscoveryCompleted
 from contracts.fulfilment import FulfilmentClosed, FulfilmentCompleted
 from contracts.identity import DocumentReminderDue, DocumentRequested, IdentityRejected
 from contracts.intake import RequestRegistered
-from contracts.notification import DeliveryUpdated, NotificationSent, PackageDestroyed
+from contracts.notification import (
+    CallMade,
+    DeliveryUpdated,
+    NotificationSent,
+    PackageDestroyed,
+)
 from contracts.restriction import RestrictionLiftAnnounced, RestrictionLiftNotified
 from contracts.status import ClockTicked, RequestWithdrawn
 from services.notification import expiry, handlers
@@ -15,7 +20,8 @@ from services.runtime.tasks import TASKS_EXCHANGE
 WORKER = Worker(
     name="notification",
     tables=metadata,
-    publishes=(*publishes(NotificationSent, RestrictionLiftNotified, PackageDestroyed),
+    publishes=(*publishes(NotificationSent, RestrictionLiftNotified, PackageDestroyed,
+                         CallMade),
                Publication(TASKS_EXCHANGE, "delivery.*")),
     routes=(
         on(RequestRegistered, handlers.acknowledge),

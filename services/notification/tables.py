@@ -58,6 +58,7 @@ call_list = Table(
     Column("reason", String(300), nullable=False),
     Column("listed_at", UtcDateTime(), nullable=False),
     Column("called_at", UtcDateTime(), nullable=True),
+    Column("called_by", String(80), nullable=True),
 )
 
 withdrawals = withdrawals_table(metadata)

@@ -63,10 +63,10 @@ def notice(body: str = "Bonjour", medium: Medium = Medium.SMS, recipient: str = 
                       body=body, document=document)
 
 
-def published(app: App) -> list[dict[str, Any]]:
-    """The delivery events waiting in delivery's outbox, oldest first."""
-    outbox = app.processors["delivery"].worker.tables.tables["outbox"]
-    with app.engine("delivery").connect() as db:
+def published(app: App, service: str = "delivery") -> list[dict[str, Any]]:
+    """The events waiting in ``service``'s outbox, oldest first."""
+    outbox = app.processors[service].worker.tables.tables["outbox"]
+    with app.engine(service).connect() as db:
         bodies = db.execute(select(outbox.c.body).order_by(outbox.c.id)).scalars().all()
     return [json.loads(b)["data"] for b in bodies]
 

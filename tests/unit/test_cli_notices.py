@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from contracts.notification import Medium
+from services.bootstrap import services_of
 from services.cli import main as cli
 from services.runtime.settings import Settings
 from tests.support.gateways import ledger_on, notice, published
@@ -33,9 +34,25 @@ def test_the_call_list_shows_an_acknowledgement_held_before_verification(
     listed = embedded.invoke(cli.main, ["calls"], env={"COLUMNS": "200"})
     assert listed.exit_code == 0, listed.output
     assert reference in listed.stdout and "acknowledgement" in listed.stdout
-    called = embedded.invoke(cli.main, ["calls", "--called", reference])
-    assert f"{reference}: 2 call(s) marked done" in called.stdout  # acknowledgement, document
+    called = embedded.invoke(cli.main, ["calls", "--called", reference, "--by", "agent.k"])
+    assert f"{reference}: called about acknowledgement, document_requested" in called.stdout
     assert reference not in embedded.invoke(cli.main, ["calls"]).stdout
+    again = embedded.invoke(cli.main, ["calls", "--called", reference])
+    assert "nothing on the call list to call about" in again.stdout
+    done = embedded.invoke(cli.main, ["calls", "--all"], env={"COLUMNS": "200"})
+    assert "agent.k" in done.stdout
+
+
+def test_a_call_made_is_published_for_intake_and_the_audit(embedded: CliRunner,
+                                                           tmp_path: Path) -> None:
+    reference = embedded.invoke(cli.main, SUBMIT).stdout.split("registered as ")[1].split()[0]
+    embedded.invoke(cli.main, ["calls", "--called", reference, "--by", "agent.k",
+                               "--note", "joint au 2e appel"])
+    with services_of(Settings(data_dir=tmp_path, amqp_url=None, database_url=None),
+                     "notification") as app:
+        calls = [e for e in published(app, "notification") if "called_by" in e]
+    assert calls == [{"reference": reference, "kinds": ["acknowledgement", "document_requested"],
+                      "called_by": "agent.k", "note": "joint au 2e appel", "at": calls[0]["at"]}]
 
 
 def test_the_mail_room_confirms_a_letter_once(embedded: CliRunner, tmp_path: Path) -> None:
