@@ -6,13 +6,12 @@ short-lived tools (the CLI's reports, the seeders, the benches) open ``services_
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import dramatiq
-from dramatiq.brokers.rabbitmq import RabbitmqBroker
 from dramatiq.brokers.stub import StubBroker
 from sqlalchemy import Engine
 
@@ -24,7 +23,9 @@ from services.delivery.repository import Ledger
 from services.delivery.smpp import ReceiptListener, SmppGateway
 from services.delivery.smtp import SmtpGateway
 from services.delivery.throttle import Pace
+from services.notification.gateways import check_recipients
 from services.runtime.amqp.runner import AmqpRunner
+from services.runtime.amqp.task_broker import QuorumRabbitmqBroker
 from services.runtime.clock import Clock, SystemClock
 from services.runtime.database import create_service_engine
 from services.runtime.logging import LogOutcome, configure_logging
@@ -63,6 +64,16 @@ class App:
             processor.engine.dispose()
 
 
+def _nothing(settings: Settings) -> None:
+    return None
+
+
+# What a worker's settings must hold before it starts (a mistake stops it, with the setting).
+STARTUP_CHECKS: dict[str, Callable[[Settings], None]] = {
+    "notification": check_recipients,
+}
+
+
 def bootstrap(
     settings: Settings | None = None,
     clock: Clock | None = None,
@@ -78,6 +89,8 @@ def bootstrap(
     clock = clock or SystemClock()
     if configure_logs:
         configure_logging(settings.log_level, settings.log_json)
+    for name in names:
+        STARTUP_CHECKS.get(name, _nothing)(settings)
     processors = {}
     time_limit = TimeLimit(settings.handler_time_limit_s)
     for spec in [*(worker(name) for name in names), *workers]:
@@ -102,10 +115,11 @@ def services_of(settings: Settings, *names: str, clock: Clock | None = None,
 
 
 def task_broker(settings: Settings) -> dramatiq.Broker:
-    """dramatiq's RabbitmqBroker on DSR_AMQP_URL (publisher confirms), else a StubBroker for
+    """dramatiq's RabbitmqBroker on DSR_AMQP_URL (publisher confirms; quorum queues), else a
+    StubBroker for
     the embedded bus (the demo and the end-to-end tier)."""
     if settings.broker_url:  # the cluster's nodes in turn, as the workers (DSR_AMQP_NODES)
-        return RabbitmqBroker(url=settings.broker_urls, confirm_delivery=True)
+        return QuorumRabbitmqBroker(url=settings.broker_urls, confirm_delivery=True)
     return StubBroker()
 
 

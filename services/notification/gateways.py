@@ -20,9 +20,11 @@ from contracts.notification import (
     NoticeTask,
     NotificationKind,
 )
+from services.notification import notices
 from services.notification.addressing import HELD_FOR_CALL_CENTRE, POSTAL
 from services.notification.tables import call_list
 from services.runtime.deps import Deps
+from services.runtime.settings import Settings
 
 K = NotificationKind
 PARTNER = "destinataire:"
@@ -45,10 +47,25 @@ def hand_over(deps: Deps, notice_id: str, reference: str, kind: NotificationKind
 
 def _recipient(deps: Deps, medium: Medium, address: str) -> str:
     if medium is Medium.EMAIL and address.startswith(PARTNER):
-        return f"{address.removeprefix(PARTNER)}@{deps.settings.smtp_recipient_domain}"
+        return ", ".join(mailboxes(deps.settings, address.removeprefix(PARTNER)))
     if medium is Medium.LETTER:
         return address.removeprefix(f"{POSTAL}:")
     return address
+
+
+def mailboxes(settings: Settings, recipient: str) -> list[str]:
+    """A recipient's mailboxes (DSR_NOTICE_RECIPIENTS); start-up checked every recipient has
+    some (``check_recipients``)."""
+    return [str(address) for address in settings.notice_recipients[recipient]]
+
+
+def check_recipients(settings: Settings) -> None:
+    """Refuse to start without a mailbox for each recipient the policy names."""
+    keys = {r.address.removeprefix(PARTNER) for r in notices.RECIPIENTS}
+    missing = sorted(k for k in keys if not settings.notice_recipients.get(k))
+    if missing:
+        raise ValueError(f"DSR_NOTICE_RECIPIENTS has no mailbox for {', '.join(missing)}: "
+                         "the recipients of customers' data must be told of each change")
 
 
 def put_on_call_list(deps: Deps, reference: str, kind: NotificationKind, reason: str) -> None:

@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-from pydantic import Field, SecretStr
+from pydantic import EmailStr, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -95,8 +95,11 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = Field(default=None, description="or DSR_SMTP_PASSWORD_FILE")
     smtp_password_file: Path | None = None
     smtp_sender: str = "Orange Mali - Donnees personnelles <dpo@orangemali.example>"
-    smtp_recipient_domain: str = Field(default="orangemali.example", description="domain of "
-                                       "the partners' addresses (destinataire:<name>)")
+    notice_recipients: dict[str, list[EmailStr]] = Field(
+        default={"sous-traitants": ["dpo.sous-traitants@orangemali.example"],
+                 "partenaires": ["dpo.partenaires@orangemali.example"]},
+        description="the mailboxes of each recipient of customers' data told of a change "
+        "(services/notification/notices.py), as JSON; every recipient needs one")
     smtp_per_minute: float = Field(default=120.0, gt=0, description="relay's contracted limit")
     print_room_dir: Path | None = Field(default=None, description="where letters go for "
                                         "printing; unset: <data dir>/print-room")

@@ -14,8 +14,10 @@ from services.bootstrap import bootstrap, delivery_worker, task_broker
 from services.cli.dead_letters import DeadLetterQueues
 from services.delivery.queries import records
 from services.runtime.amqp import topology
+from services.runtime.amqp.task_broker import QuorumRabbitmqBroker
 from services.runtime.tasks import TASKS_EXCHANGE, Task
 from tests.conftest import embedded_settings
+from tests.support import isolation
 from tests.support.delivering import gateway_settings
 from tests.support.gateways import notice
 from tests.support.harness import reset_broker
@@ -70,3 +72,29 @@ def test_a_dead_notice_is_listed_by_notice_id_and_redriven(amqp_url: str,
         "DSR-2026-000042/7", "deliver_sms", "DSR-2026-000001")
     assert failed["state"] == "failed" and "System Error" in failed["reason"]
     assert len(smsc.accepted) == 1
+
+
+def test_every_delivery_queue_is_a_quorum_queue_whoever_declares_it_first(
+        amqp_url: str, tmp_path: Path) -> None:
+    """Replicated over the cluster like the workers' queues: a notice waiting for its SMSC,
+    or dead, is not lost with one node. dramatiq's broker and the exported topology
+    declare each queue alike, in either order (else the second is refused)."""
+    settings = embedded_settings(tmp_path, amqp_url=amqp_url)
+    app = bootstrap(settings, names=("delivery",), configure_logs=False)
+    plan = topology.plan([app.processors["delivery"].worker], settings)
+    reset_broker(amqp_url, settings, app)
+    broker = task_broker(settings)
+    assert isinstance(broker, QuorumRabbitmqBroker)
+    try:
+        for queue in TASK_QUEUES.values():
+            broker.declare_queue(queue, ensure=True)
+        connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+        topology.declare(connection.channel(), plan)
+        connection.close()
+    finally:
+        broker.close()
+        app.dispose()
+    types = isolation.queue_types(amqp_url)
+    task_queues = {q.name for q in plan.queues if q.name.startswith("delivery.")}
+    assert len(task_queues) == 9, "three queues for each of the three actors"
+    assert {types[name] for name in task_queues} == {"quorum"}

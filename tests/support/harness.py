@@ -197,12 +197,14 @@ _SWEPT: set[str] = set()
 
 def reset_broker(url: str, settings: Settings, app: App) -> None:
     """Delete this project's queues so that no earlier run's messages leak in: the plan's,
-    and, the first time in this process, any other ``dsr.*`` queue of the virtual host (an
+    and, the first time in this process, any other ``dsr.*`` or ``delivery.*`` (dramatiq's)
+    queue of the virtual host (an
     earlier run's delay tiers, or queues an earlier version declared with other arguments)."""
     plan = topology.plan([p.worker for p in app.processors.values()], settings)
     names = {q.name for q in plan.queues}
     if url not in _SWEPT:
-        names |= {name for name in isolation.queue_names(url) if name.startswith("dsr.")}
+        names |= {name for name in isolation.queue_names(url)
+                  if name.startswith(("dsr.", "delivery."))}
         _SWEPT.add(url)
     connection = pika.BlockingConnection(pika.URLParameters(url))
     try:

@@ -99,21 +99,31 @@ def _by_rabbitmqctl(amqp_url: str, vhost: str) -> str | None:
 def queue_names(amqp_url: str) -> list[str]:
     """Every queue of the URL's virtual host (``rabbitmqctl`` on this machine, else the
     management API); empty when neither answers."""
+    return [name for name, _type in _queues(amqp_url)]
+
+
+def queue_types(amqp_url: str) -> dict[str, str]:
+    """Each queue of the URL's virtual host and its type (classic, quorum, stream)."""
+    return dict(_queues(amqp_url))
+
+
+def _queues(amqp_url: str) -> list[tuple[str, str]]:
     vhost = vhost_of(amqp_url)
     if urlsplit(amqp_url).hostname in LOCAL_HOSTS and shutil.which("rabbitmqctl"):
-        done = subprocess.run(["rabbitmqctl", "-q", "list_queues", "-p", vhost, "name",
+        done = subprocess.run(["rabbitmqctl", "-q", "list_queues", "-p", vhost, "name", "type",
                                "--no-table-headers"], capture_output=True, text=True,
                               timeout=60, check=False)
         if done.returncode == 0:
-            return done.stdout.split()
+            return [(line.split()[0], line.split()[-1]) for line in done.stdout.splitlines()
+                    if line.strip()]
     user, password = _credentials(amqp_url)
     token = base64.b64encode(f"{user}:{password}".encode()).decode()
     address = (f"http://{urlsplit(amqp_url).hostname}:{MANAGEMENT_PORT}/api/queues/"
-               f"{quote(vhost, safe='')}?columns=name")
+               f"{quote(vhost, safe='')}?columns=name,type")
     try:
         request = urllib.request.Request(address, headers={"Authorization": f"Basic {token}"})
         with urllib.request.urlopen(request, timeout=10) as answer:
-            return [queue["name"] for queue in json.load(answer)]
+            return [(queue["name"], queue.get("type", "")) for queue in json.load(answer)]
     except (urllib.error.URLError, OSError, ValueError):
         return []
 

@@ -17,10 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from dramatiq.brokers.rabbitmq import DEAD_MESSAGE_TTL
-from dramatiq.common import dq_name, xq_name
-
 from contracts.envelope import COMMANDS_EXCHANGE, EVENTS_EXCHANGE
+from services.runtime.amqp.task_broker import task_queue_arguments
 from services.runtime.routing import Worker
 from services.runtime.settings import Settings
 from services.runtime.tasks import TASKS_EXCHANGE
@@ -95,10 +93,9 @@ def plan(workers: Iterable[Worker], settings: Settings) -> Topology:
 
 def task_queues(name: str) -> list[QueueSpec]:
     """A dramatiq actor's queue, its delay queue and its dead-letter queue, declared exactly
-    as dramatiq's RabbitmqBroker declares them (else its own declaration would fail)."""
-    to_dead = {"x-dead-letter-exchange": "", "x-dead-letter-routing-key": xq_name(name)}
-    return [QueueSpec(name, to_dead), QueueSpec(dq_name(name), dict(to_dead)),
-            QueueSpec(xq_name(name), {"x-message-ttl": DEAD_MESSAGE_TTL})]
+    as the delivery worker's broker declares them (else one declaration would fail)."""
+    return [QueueSpec(queue, arguments)
+            for queue, arguments in task_queue_arguments(name).items()]
 
 
 def declare(channel: Any, topology: Topology) -> None:
