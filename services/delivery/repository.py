@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, Row, insert, select, update
@@ -107,6 +108,21 @@ class Ledger:
               only_from: tuple[str, ...] = OPEN, **values: Any) -> bool:
         with self._transaction() as deps:
             return _move(deps, notice_id, state, only_from=only_from, **values)
+
+
+def awaiting_receipt(deps: Deps, sent_before: datetime, limit: int) -> list[str]:
+    """SMS notices sent before ``sent_before`` whose receipts have not all come, oldest
+    first."""
+    d = deliveries.c
+    return list(deps.db.execute(
+        select(d.notice_id).where(d.medium == Medium.SMS.value, d.state == S.SENT.value,
+                                  d.sent_at < sent_before)
+        .order_by(d.sent_at, d.notice_id).limit(limit)).scalars())
+
+
+def expire(deps: Deps, notice_id: str, reason: str) -> bool:
+    """A sent notice that will not be delivered: expired (its fallback follows)."""
+    return _move(deps, notice_id, S.EXPIRED, only_from=(S.SENT.value,), reason=reason)
 
 
 def _settle_parts(deps: Deps, notice_id: str, error: str) -> None:

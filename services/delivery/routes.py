@@ -1,9 +1,11 @@
-"""The delivery worker: it consumes no event; it runs one dramatiq actor per channel
-(``tasks``) and publishes where each notice stands."""
+"""The delivery worker: one dramatiq actor per channel (``tasks``); it publishes where each
+notice stands, and on the clock's tick expires the SMS whose receipts never came."""
 
 from contracts.notification import TASK_ACTORS, TASK_QUEUES, DeliveryUpdated
+from contracts.status import ClockTicked
+from services.delivery import handlers
 from services.delivery.tables import metadata
-from services.runtime.routing import Worker, publishes
+from services.runtime.routing import Worker, on, publishes
 
 QUEUES = TASK_QUEUES
 ACTORS = TASK_ACTORS
@@ -11,7 +13,7 @@ ACTORS = TASK_ACTORS
 WORKER = Worker(
     name="delivery",
     tables=metadata,
-    routes=(),
+    routes=(on(ClockTicked, handlers.expire_unreceipted),),
     publishes=publishes(DeliveryUpdated),
     tasks=tuple(QUEUES.values()),
 )

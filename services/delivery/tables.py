@@ -1,6 +1,6 @@
 """Delivery's own tables: one row per notice, one per SMS part submitted."""
 
-from sqlalchemy import Column, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Integer, String, Table, Text, UniqueConstraint
 
 from services.runtime.database import UtcDateTime, service_metadata
 
@@ -21,6 +21,8 @@ deliveries = Table(
     Column("queued_at", UtcDateTime(), nullable=False),
     Column("sent_at", UtcDateTime()),
     Column("finished_at", UtcDateTime()),
+    # sent SMS still waiting for their receipts, oldest first (handlers.expire_unreceipted)
+    Index("ix_deliveries_awaiting", "medium", "state", "sent_at"),
 )
 
 sms_parts = Table(

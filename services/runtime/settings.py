@@ -86,6 +86,10 @@ class Settings(BaseSettings):
     smsc_tps: float = Field(default=50.0, gt=0, description="contracted submit_sm per second")
     smsc_receipts: bool = Field(default=True, description="bind a receiver for deliver_sm "
                                 "delivery receipts")
+    sms_receipt_timeout_h: float = Field(
+        default=48.0, gt=0, description="a sent SMS with no delivery receipt after this long "
+        "is taken as expired (never delivered, or a part in doubt after a crash): its letter "
+        "or the call centre's call follows")
     smsc_throttle_wait_s: float = Field(default=1.0, gt=0,
                                         description="pause after ESME_RTHROTTLED")
     smtp_host: str | None = Field(default=None, description="SMTP relay; unset: no e-mail")

@@ -4,20 +4,23 @@ aiosmtpd relay, letters into the print room; each once, and back as delivered.""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
+
+import pytest
 
 from contracts.intake import WithdrawalSubmitted
-from contracts.status import StatusReply
+from contracts.status import ClockTicked, StatusReply
 from contracts.vocabulary import Category, Channel, Right
 from services.audit import register as audit_register
 from services.audit.queries import trail
 from services.delivery.print_room import MANIFEST
+from services.delivery.queries import records
 from services.notification import queries as notification_queries
 from services.workers import ALL
 from tests.e2e.conftest import HarnessFactory
 from tests.support.delivering import delivering, gateway_settings, smtp_relay
 from tests.support.harness import App, final_count, publish, request_rows, submit
-from tests.support.intakes import intake
+from tests.support.intakes import RUN_STARTS, intake
 from tests.support.smsc import SmscSimulator
 from tests.support.subjects import SUBJECTS, request_for, seeded
 
@@ -128,10 +131,14 @@ def test_a_package_code_that_never_arrives_goes_to_the_call_centre_not_the_post(
     assert [n["kind"] for n in letters] == ["outcome"], "the outcome letter went anyway"
 
 
-def test_an_sms_that_fails_for_good_is_sent_again_as_a_letter(start: HarnessFactory) -> None:
-    """The withdrawal's confirmation goes by SMS only; undelivered, it is printed instead."""
+@pytest.mark.parametrize("smsc_says", ["UNDELIV", "nothing"])
+def test_an_sms_that_fails_for_good_is_sent_again_as_a_letter(start: HarnessFactory,
+                                                              smsc_says: str) -> None:
+    """The withdrawal's confirmation goes by SMS only; undelivered, it is printed instead.
+    An SMSC that says nothing (no receipt) is taken as failed after the receipt timeout."""
     smsc = SmscSimulator().start()
-    smsc.behaviour.receipt_state = "UNDELIV"
+    smsc.behaviour.receipt_state = smsc_says
+    smsc.behaviour.deliver = smsc_says != "nothing"
     try:
         with smtp_relay() as (_mailbox, smtp_port), \
                 start(ALL, **gateway_settings(smsc, smtp_port)) as harness, \
@@ -143,6 +150,10 @@ def test_an_sms_that_fails_for_good_is_sent_again_as_a_letter(start: HarnessFact
             publish(harness, WithdrawalSubmitted(reference=reference, channel=Channel.CALLCENTRE,
                                                  received_at=harness.app.clock.now()),
                     reference)
+            if smsc_says == "nothing":
+                rig.settle(lambda app: ("withdrawal_confirmed", "sms", "sent") in _states(app))
+                publish(harness, ClockTicked(now=RUN_STARTS + timedelta(
+                    hours=harness.app.settings.sms_receipt_timeout_h + 1)))
             rig.settle(lambda app: any(
                 n["kind"] == "withdrawal_confirmed" and n["medium"] == "letter"
                 for n in notification_queries.notices(app.engine("notification"))))
@@ -157,3 +168,7 @@ def test_an_sms_that_fails_for_good_is_sent_again_as_a_letter(start: HarnessFact
     assert letter["body"] == sms["body"], "the letter carries the SMS's text"
     assert f"\t{reference}\twithdrawal_confirmed\t" in manifest
     assert [d for d, _ in smsc.submit_counts()] == ["22370000009"], "one SMS, not re-sent"
+
+
+def _states(app: App) -> set[tuple[str, str, str]]:
+    return {(r["kind"], r["medium"], r["state"]) for r in records(app.engine("delivery"))}
