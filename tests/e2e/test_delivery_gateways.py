@@ -3,6 +3,7 @@ while, failing for good, reporting a message undelivered. Nothing lost, nothing 
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from tests.support.delivering import gateway_settings
 from tests.support.gateways import notice, published
 from tests.support.smsc import SmscSimulator
 
+OUTAGE_S = float(os.environ.get("DSR_SMSC_OUTAGE_S", "60"))
 TEXT = "Votre demande {n} est traitée. Détails par courrier. Service clients 7400."
 
 
@@ -66,13 +68,15 @@ def test_a_throttling_smsc_slows_delivery_but_loses_nothing(tmp_path: Path) -> N
     assert states <= {"sent", "delivered"}
 
 
-def test_an_smsc_down_for_a_while_gets_everything_once_when_back(tmp_path: Path) -> None:
+def test_an_smsc_down_for_a_minute_gets_everything_once_when_back(tmp_path: Path) -> None:
+    """Down for DSR_SMSC_OUTAGE_S (60 s, the issue's minute): the notices wait in their
+    retries, backing off up to 8 s, and none gives up."""
     smsc = SmscSimulator().start()
     smsc.set_down(True)
-    back = threading.Timer(3.0, smsc.set_down, args=(False,))
+    back = threading.Timer(OUTAGE_S, smsc.set_down, args=(False,))
     try:
-        with delivery_only(tmp_path, smsc, delivery_min_backoff_ms=200,
-                           delivery_max_backoff_ms=1000) as (app, tasks):
+        with delivery_only(tmp_path, smsc, delivery_min_backoff_ms=500,
+                           delivery_max_backoff_ms=8000) as (app, tasks):
             texts = send(tasks, 30)
             back.start()
             run(tasks)
