@@ -157,10 +157,10 @@ def console(settings: Settings, clock: Clock | None = None, app: App | None = No
     over ``app``), as ``dsr demo`` runs them.
     """
     from services.cli.clients import KombuClient
-    from services.cli.dead_letters import DeadLetterQueues
     from services.console.ports import EmbeddedDeadLetters, EmbeddedPublisher
     from services.console.reads import Reads
     from services.console.web import ConsoleDeps
+    from services.operations.dead_letters import DeadLetterQueues
 
     clock = clock or (app.clock if app else SystemClock())
     staff = staff_engine(settings, prefix)

@@ -18,7 +18,6 @@ from starlette.responses import RedirectResponse, Response
 from contracts.envelope import CloudEvent, Message
 from contracts.intake import IdentityDocument
 from contracts.vocabulary import DocumentKind
-from services.cli.dead_letters import redriven_event
 from services.console import actions
 from services.console.actions import Action
 from services.console.i18n import word
@@ -26,6 +25,7 @@ from services.console.reads import RequestView
 from services.console.repository import LANGUAGES, SignIn, Staff
 from services.console.roles import Permission, home
 from services.console.web import checked_form, deps_of, flash, render, requires
+from services.operations.dead_letters import redriven_event
 from services.workers import ALL, worker
 
 MAX_SCAN_BYTES = 5 * 1024 * 1024

@@ -8,7 +8,7 @@ import threading
 from typing import Protocol
 
 from contracts.envelope import EVENTS_EXCHANGE, CloudEvent
-from services.cli.dead_letters import DeadLetter, fresh_headers, parse_letter
+from services.operations.dead_letters import DeadLetter, fresh_headers, parse_letter
 from services.runtime.memory_bus import EmbeddedBus
 from services.runtime.routing import Worker
 
