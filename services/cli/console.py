@@ -69,8 +69,8 @@ def serve(settings: Settings, demo: bool) -> None:
                     ssl_certfile=settings.console_tls_cert_file,
                     ssl_keyfile=settings.console_tls_key_file)
     finally:
+        deps.close()
         app.dispose()
-        deps.staff.dispose()
 
 
 @console.group()
@@ -82,9 +82,10 @@ def user() -> None:
 @click.argument("username")
 @click.option("--name", "full_name", required=True, help="Full name, shown in the console.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True,
-              help="agent: reads requests, attaches documents; reviewer: identity and "
-                   "fulfilment decisions, restriction lifts; operator: dead letters; dpo: all, "
-                   "plus the dashboard and the register.")
+              help="agent: reads requests, attaches documents, the call list; reviewer: "
+                   "identity and fulfilment decisions, restriction lifts; operator: dead "
+                   "letters; mailroom: confirms the letters posted; dpo: all, plus the "
+                   "dashboard and the register.")
 @click.option("--language", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 @click.option("--password-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the password from this file; default: asked twice, not echoed.")

@@ -21,7 +21,7 @@ from services.console.chart import due_per_day_svg
 from services.console.i18n import day, when
 from services.console.lockout import Lockout
 from services.console.repository import SignIn, staff
-from services.console.roles import GRANTS, Permission, Role, may
+from services.console.roles import GRANTS, Permission, Role, home, may
 from services.fulfilment.queries import Fulfilment, Restriction
 from services.intake import bulk
 from services.intake.figures import open_requests
@@ -34,11 +34,14 @@ Registry = tuple[Settings, list[dict[str, Any]]]
 
 
 def test_each_role_may_exactly_what_the_issue_gives_it() -> None:
-    assert GRANTS[Role.AGENT] == {Permission.READ_REQUESTS, Permission.ATTACH_DOCUMENT}
+    assert GRANTS[Role.AGENT] == {Permission.READ_REQUESTS, Permission.ATTACH_DOCUMENT,
+                                  Permission.CALLS}
     assert may(Role.REVIEWER, Permission.DECIDE_IDENTITY)
     assert may(Role.REVIEWER, Permission.DECIDE_FULFILMENT)
     assert not may(Role.REVIEWER, Permission.REGISTER)
     assert GRANTS[Role.OPERATOR] == {Permission.DEAD_LETTERS}
+    assert GRANTS[Role.MAIL_ROOM] == {Permission.MAIL_ROOM}
+    assert home(Role.MAIL_ROOM) == "/mail-room" and home(Role.OPERATOR) == "/dead-letters"
     assert GRANTS[Role.DPO] == set(Permission)
 
 
