@@ -158,8 +158,9 @@ def staff_engine(settings: Settings, prefix: str = "") -> Engine:
     return create_service_engine(prefix + "console", settings, console_tables)
 
 
-#: The services whose query modules the console reads.
-CONSOLE_READS = ("intake", "identity", "fulfilment", "audit")
+#: The services whose query modules the console reads (the last two: the call list and the
+#: delivery ledger, whose desks it also writes).
+CONSOLE_READS = ("intake", "identity", "fulfilment", "audit", "notification", "delivery")
 
 
 def console(settings: Settings, clock: Clock | None = None, app: App | None = None,
@@ -168,13 +169,14 @@ def console(settings: Settings, clock: Clock | None = None, app: App | None = No
 
     Its own staff database; the query engines of ``CONSOLE_READS``; actions to RabbitMQ when
     ``DSR_AMQP_URL`` is set, else to every worker in-process (``bus``, or a new embedded bus
-    over ``app``), as ``dsr demo`` runs them.
+    over ``app``) with the delivery actors on a stub broker, as ``dsr demo`` runs them.
     """
     from services.cli.clients import KombuClient
-    from services.cli.dead_letters import DeadLetterQueues
+    from services.console.desks import StaffDesks
     from services.console.ports import EmbeddedDeadLetters, EmbeddedPublisher
     from services.console.reads import Reads
     from services.console.web import ConsoleDeps
+    from services.operations.dead_letters import DeadLetterQueues
 
     clock = clock or (app.clock if app else SystemClock())
     staff = staff_engine(settings, prefix)
@@ -184,9 +186,13 @@ def console(settings: Settings, clock: Clock | None = None, app: App | None = No
         app = app or bootstrap(settings, clock, CONSOLE_READS, configure_logs=False)
         publisher = KombuClient.from_settings(settings)
         dead_letters = DeadLetterQueues.from_settings(settings)
+        desks = StaffDesks(app.engine("notification"), delivery_ledger(app))
     else:
         app = app or bootstrap(settings, clock, configure_logs=False)
-        embedded = EmbeddedPublisher(bus or app.embedded_bus())
+        tasks = delivery_worker(app, StubBroker())
+        tasks.start()
+        embedded = EmbeddedPublisher(bus or app.embedded_bus(), tasks)
         publisher, dead_letters = embedded, EmbeddedDeadLetters(embedded)
+        desks = StaffDesks(app.engine("notification"), delivery_ledger(app), embedded.relay)
     reads = Reads({name: app.engine(name) for name in CONSOLE_READS})
-    return ConsoleDeps(settings, clock, staff, reads, publisher, dead_letters), app
+    return ConsoleDeps(settings, clock, staff, reads, publisher, dead_letters, desks), app

@@ -48,6 +48,16 @@ def serve(settings: Settings, demo: bool) -> None:
 
     from services.console.app import create_app
 
+    smsc = None
+    if demo:
+        from services.cli.demo import smsc_simulator
+
+        smsc = smsc_simulator(out)
+        if smsc is not None:  # gives up quickly: the demo shows a dead SMS at once
+            settings = settings.model_copy(update={
+                "smsc_host": "127.0.0.1", "smsc_port": smsc.port, "smsc_tps": 200.0,
+                "smsc_receipts": False, "delivery_max_retries": 1,
+                "delivery_min_backoff_ms": 50, "delivery_max_backoff_ms": 100})
     deps, app = console_deps(settings)
     if demo:
         from services.cli import console_demo as demo_data
@@ -56,6 +66,8 @@ def serve(settings: Settings, demo: bool) -> None:
         assert isinstance(deps.publisher, EmbeddedPublisher)
         out.print("filling the demo: a population and a few dozen requests …")
         demo_data.fill(app, deps.publisher)
+        if smsc is not None:
+            demo_data.undelivered(app, deps.publisher, smsc)
         demo_data.staff_users(deps.staff, app)
     scheme = "https" if settings.console_tls else "http"
     out.print(f"[bold]console[/] on {scheme}://{settings.console_host}:{settings.console_port}/")
@@ -69,8 +81,10 @@ def serve(settings: Settings, demo: bool) -> None:
                     ssl_certfile=settings.console_tls_cert_file,
                     ssl_keyfile=settings.console_tls_key_file)
     finally:
+        deps.close()
         app.dispose()
-        deps.staff.dispose()
+        if smsc is not None:
+            smsc.stop()
 
 
 @console.group()
@@ -82,9 +96,10 @@ def user() -> None:
 @click.argument("username")
 @click.option("--name", "full_name", required=True, help="Full name, shown in the console.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True,
-              help="agent: reads requests, attaches documents; reviewer: identity and "
-                   "fulfilment decisions, restriction lifts; operator: dead letters; dpo: all, "
-                   "plus the dashboard and the register.")
+              help="agent: reads requests, attaches documents, the call list; reviewer: "
+                   "identity and fulfilment decisions, restriction lifts; operator: dead "
+                   "letters; mailroom: confirms the letters posted; dpo: all, plus the "
+                   "dashboard and the register.")
 @click.option("--language", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 @click.option("--password-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Read the password from this file; default: asked twice, not echoed.")

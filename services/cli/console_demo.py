@@ -1,11 +1,13 @@
 """``dsr console --demo``: a seeded population, requests in the states a back-office desk
-sees (completed, in identity review, awaiting a document), a dead letter, and one staff user
-per role."""
+sees (completed, in identity review, awaiting a document), a dead letter, customers on the
+call list, letters for the mail room, an SMS the SMSC simulator refused (a delivery dead
+letter), and one staff user per role."""
 
 from __future__ import annotations
 
 import base64
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -25,7 +27,8 @@ DEMO_PASSWORD = "demo-console-7400"
 DEMO_USERS = (("dpo", "Aïssata Maïga", Role.DPO, "fr"),
               ("reviewer", "Ibrahim Cissé", Role.REVIEWER, "fr"),
               ("agent", "Kadiatou Sanogo", Role.AGENT, "en"),
-              ("operator", "Modibo Kanté", Role.OPERATOR, "en"))
+              ("operator", "Modibo Kanté", Role.OPERATOR, "en"),
+              ("mailroom", "Fatoumata Coulibaly", Role.MAIL_ROOM, "fr"))
 
 
 def staff_users(engine: Engine, app: App) -> None:
@@ -64,3 +67,12 @@ def fill(app: App, publisher: EmbeddedPublisher, requests: int = 36) -> None:
             expires_on=now.date() + timedelta(days=900),
             copy_base64=base64.b64encode(b"scan").decode()))
     publisher.publish(CloudEvent.wrap(stray, source="urn:backoffice", subject=stray.reference))
+
+
+def undelivered(app: App, publisher: EmbeddedPublisher, smsc: Any, number: int = 90) -> None:
+    """One more answer while the SMSC simulator answers System Error: its SMS are
+    dead-lettered on ``delivery.sms`` (the letter goes instead); then the SMSC mends."""
+    plan = demo_subjects()[0]
+    smsc.behaviour.fail = True
+    publisher.publish(demo_intake(plan, *DEMO_RIGHTS[0], number, app.clock.now()))
+    smsc.behaviour.fail = False

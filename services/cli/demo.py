@@ -58,7 +58,7 @@ def run_demo(settings: Settings, console: Console) -> None:
                                            "database_url": None, **quiet})
     counts = load_population(settings, build_population(subscribers=20, cdr_per_subscriber=100))
     console.print(tables.counts_table(counts, "Simulated back-office stores"))
-    smsc = _smsc_simulator(console)
+    smsc = smsc_simulator(console)
     if smsc is not None:
         settings = settings.model_copy(update={"smsc_host": "127.0.0.1", "smsc_port": smsc.port,
                                                "smsc_tps": 200.0})
@@ -97,7 +97,7 @@ def run_demo(settings: Settings, console: Console) -> None:
     app.dispose()
 
 
-def _smsc_simulator(console: Console) -> Any:
+def smsc_simulator(console: Console) -> Any:
     """The tests' SMSC simulator (``tests/support/smsc.py``), when run from the repository
     (``make demo``); elsewhere the SMS wait in their queue."""
     try:

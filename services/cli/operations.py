@@ -14,15 +14,19 @@ from contracts.envelope import CloudEvent
 from services.bootstrap import App, services_of
 from services.cli import clients
 from services.cli.context import pass_settings
-from services.cli.dead_letters import DeadLetterQueues, redriven_event
-from services.delivery.queries import records as delivery_records
 from services.fulfilment.queries import FailedLift, failed_lifts
 from services.intake.figures import registry_figures
 from services.intake.queries import StuckRequest, stuck_requests
+from services.operations.dead_letters import (
+    TASK_QUEUES,
+    DeadLetterQueues,
+    redriven_event,
+    target,
+    with_reasons,
+)
 from services.runtime.metrics import REGISTRY, DeadLetterCollector, RegistryCollector
-from services.runtime.routing import Worker
 from services.runtime.settings import Settings
-from services.workers import ALL, worker, workers
+from services.workers import ALL, workers
 
 console = Console()
 
@@ -50,33 +54,23 @@ def list_queues(settings: Settings) -> None:
     console.print(table)
 
 
-TASK_QUEUES = tuple(task for w in workers() for task in w.tasks)
-
-
-def _target(name: str) -> Worker | str:
-    """A worker, or one of the delivery actors' queues (a dramatiq queue, by its name)."""
-    return name if name in TASK_QUEUES else worker(name)
-
-
 @dlq.command()
 @click.argument("name", type=click.Choice(ALL + TASK_QUEUES))
 @click.option("--limit", default=50, show_default=True)
 @pass_settings
 def show(settings: Settings, name: str, limit: int) -> None:
     """The messages in one worker's (or delivery queue's) dead-letter queue, and why."""
-    letters = _queues(settings).browse(_target(name), limit)
-    reasons: dict[str, str] = {}
+    letters = _queues(settings).browse(target(name), limit)
     if name in TASK_QUEUES:  # dramatiq keeps no reason in the message: the record does
         with services_of(settings, "delivery") as app:
-            reasons = {r["notice_id"]: r["reason"] or r["state"] for r in delivery_records(
-                app.engine("delivery"), [letter.event_id for letter in letters])}
+            letters = with_reasons(letters, app.engine("delivery"))
     table = Table(title=f"{name} dead letters")
     for column in ("#", "event id" if name not in TASK_QUEUES else "notice", "type",
-                   "request", "reason"):
+                   "request", "attempts", "reason"):
         table.add_column(column)
     for letter in letters:
         table.add_row(str(letter.position), letter.event_id, letter.event_type,
-                      letter.subject, reasons.get(letter.event_id, letter.reason))
+                      letter.subject, str(letter.attempts or ""), letter.reason)
     console.print(table)
 
 
@@ -94,7 +88,7 @@ def redrive(settings: Settings, name: str, event_ids: tuple[str, ...], everythin
     recorded in the audit chain (operations.dead-letter-redriven.v1) with --by."""
     if not everything and not event_ids:
         raise click.UsageError("name --event-id … or --all")
-    moved = _queues(settings).redriven(_target(name), None if everything else set(event_ids))
+    moved = _queues(settings).redriven(target(name), None if everything else set(event_ids))
     publisher = clients.KombuClient.from_settings(settings)
     for letter in moved:
         event = redriven_event(name, letter, operator)

@@ -8,6 +8,7 @@ import base64
 from collections.abc import Callable
 from datetime import date
 
+import structlog
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
@@ -18,7 +19,6 @@ from starlette.responses import RedirectResponse, Response
 from contracts.envelope import CloudEvent, Message
 from contracts.intake import IdentityDocument
 from contracts.vocabulary import DocumentKind
-from services.cli.dead_letters import redriven_event
 from services.console import actions
 from services.console.actions import Action
 from services.console.i18n import word
@@ -26,7 +26,10 @@ from services.console.reads import RequestView
 from services.console.repository import LANGUAGES, SignIn, Staff
 from services.console.roles import Permission, home
 from services.console.web import checked_form, deps_of, flash, render, requires
-from services.workers import ALL, worker
+from services.operations.dead_letters import TASK_QUEUES, redriven_event, target
+from services.workers import ALL
+
+log = structlog.get_logger()
 
 MAX_SCAN_BYTES = 5 * 1024 * 1024
 
@@ -151,16 +154,19 @@ def _day(value: object) -> date | None:
 
 @requires(Permission.DEAD_LETTERS)
 async def redrive(request: Request, staff: Staff) -> Response:
-    """Send one dead letter (``event_id``) or all of a worker's back, then record each in the
-    audit chain as ``operations.dead-letter-redriven.v1`` with the operator's login."""
+    """Send one dead letter (``event_id``; a delivery task's: its notice id) or all of a
+    worker's or a delivery queue's back, then record each in the audit chain as
+    ``operations.dead-letter-redriven.v1`` with the operator's login."""
     form = await checked_form(request)
     deps = deps_of(request)
     name = str(form.get("worker", ""))
-    if name not in ALL:
+    if name not in ALL and name not in TASK_QUEUES:
         raise HTTPException(404, "not_found")
     chosen = form.get("event_id")
     wanted = {chosen} if isinstance(chosen, str) and chosen else None
-    moved = await run_in_threadpool(deps.dead_letters.redriven, worker(name), wanted)
+    moved = await run_in_threadpool(deps.dead_letters.redriven, target(name), wanted)
+    log.info("console dead letters redriven", by=staff.username, queue=name,
+             messages=[letter.event_id for letter in moved])
     for letter in moved:
         event = redriven_event(name, letter, staff.username)
         await run_in_threadpool(deps.publisher.publish,

@@ -18,6 +18,7 @@ from services.console.repository import Staff
 from services.console.roles import Permission, home
 from services.console.web import deps_of, render, requires, signed_in
 from services.intake.queries import RequestFilter
+from services.operations.dead_letters import TASK_QUEUES, with_reasons
 from services.workers import workers
 
 
@@ -93,11 +94,16 @@ async def dead_letters(request: Request, staff: Staff) -> Response:
     deps = deps_of(request)
     running = workers()
     depths = await run_in_threadpool(deps.dead_letters.depths, running)
-    chosen = request.query_params.get("worker")
+    chosen = request.query_params.get("worker", "")
+    if chosen in TASK_QUEUES:  # a delivery actor's dead tasks, with their records' reasons
+        letters = await run_in_threadpool(deps.dead_letters.browse, chosen)
+        letters = await run_in_threadpool(with_reasons, letters, deps.reads.engine("delivery"))
+        return render(request, "dead_letters.html", staff, depths=depths, chosen=chosen,
+                      letters=letters, tasks=True)
     worker = next((w for w in running if w.name == chosen), None)
     letters = await run_in_threadpool(deps.dead_letters.browse, worker) if worker else []
-    return render(request, "dead_letters.html", staff, depths=depths, worker=worker,
-                  letters=letters)
+    return render(request, "dead_letters.html", staff, depths=depths,
+                  chosen=worker.name if worker else None, letters=letters, tasks=False)
 
 
 @requires(Permission.DASHBOARD)

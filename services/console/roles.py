@@ -10,6 +10,7 @@ class Role(StrEnum):
     REVIEWER = "reviewer"
     DPO = "dpo"
     OPERATOR = "operator"
+    MAIL_ROOM = "mailroom"
 
 
 class Permission(StrEnum):
@@ -21,14 +22,17 @@ class Permission(StrEnum):
     DEAD_LETTERS = "dead_letters"
     DASHBOARD = "dashboard"
     REGISTER = "register"
+    CALLS = "calls"
+    MAIL_ROOM = "mail_room"
 
 
 P = Permission
 GRANTS: dict[Role, frozenset[Permission]] = {
-    Role.AGENT: frozenset({P.READ_REQUESTS, P.ATTACH_DOCUMENT}),
+    Role.AGENT: frozenset({P.READ_REQUESTS, P.ATTACH_DOCUMENT, P.CALLS}),
     Role.REVIEWER: frozenset({P.READ_REQUESTS, P.DECIDE_IDENTITY, P.DECIDE_FULFILMENT,
                               P.LIFT_RESTRICTION}),
     Role.OPERATOR: frozenset({P.DEAD_LETTERS}),
+    Role.MAIL_ROOM: frozenset({P.MAIL_ROOM}),
     Role.DPO: frozenset(Permission),
 }
 
@@ -41,4 +45,6 @@ def home(role: Role) -> str:
     """Where a role lands after signing in."""
     if may(role, P.READ_REQUESTS):
         return "/requests"
+    if may(role, P.MAIL_ROOM):
+        return "/mail-room"
     return "/dead-letters"

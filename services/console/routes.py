@@ -8,7 +8,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from services.console import handlers, pages
+from services.console import desk_pages, handlers, pages
 
 STATIC = Path(__file__).parent / "static"
 
@@ -26,6 +26,10 @@ ROUTES: list[BaseRoute] = [
     Route("/requests/{reference}/document", handlers.attach_document, methods=["POST"]),
     Route("/dead-letters", pages.dead_letters),
     Route("/dead-letters/redrive", handlers.redrive, methods=["POST"]),
+    Route("/calls", desk_pages.call_list),
+    Route("/calls/made", desk_pages.call_made, methods=["POST"]),
+    Route("/mail-room", desk_pages.mail_room),
+    Route("/mail-room/confirm", desk_pages.confirm_letters, methods=["POST"]),
     Route("/dashboard", pages.dashboard),
     Route("/register", pages.register_download),
     Mount("/static", StaticFiles(directory=STATIC), name="static"),

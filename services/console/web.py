@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.console import i18n, repository
 from services.console.lockout import Lockout
-from services.console.ports import DeadLetters, Publisher
+from services.console.ports import DeadLetters, Desks, Publisher
 from services.console.reads import Reads
 from services.console.repository import Staff
 from services.console.roles import Permission, may
@@ -42,6 +42,7 @@ class ConsoleDeps:
     reads: Reads
     publisher: Publisher
     dead_letters: DeadLetters
+    desks: Desks
 
     @property
     def lockout(self) -> Lockout:
@@ -51,6 +52,14 @@ class ConsoleDeps:
     @property
     def source(self) -> str:
         return f"{self.settings.source}/console"
+
+    def close(self) -> None:
+        """Stop what the console started (the embedded delivery actors) and let go of its
+        database."""
+        close = getattr(self.publisher, "close", None)
+        if close is not None:
+            close()
+        self.staff.dispose()
 
 
 def deps_of(request: Request) -> ConsoleDeps:

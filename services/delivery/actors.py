@@ -135,6 +135,27 @@ class TaskWorker:
         bus.run_until_idle()
         return moved
 
+    def dead_letters(self, queue: str) -> list[bytes]:
+        """Stub broker: the tasks dead-lettered on ``queue``, as RabbitMQ keeps them in
+        ``<queue>.XQ``: the body last delivered, whose retries count the attempts before the
+        last one (the stub keeps the message after dramatiq counted the last failure too)."""
+        kept = getattr(self.broker, "dead_letters_by_queue", {}).get(queue, [])
+        return [self._as_delivered(message) for message in kept]
+
+    def take_dead(self, queue: str, wanted: Callable[[bytes], bool]) -> list[bytes]:
+        """Stub broker: remove the dead-lettered tasks of ``queue`` that ``wanted`` picks."""
+        kept = getattr(self.broker, "dead_letters_by_queue", {}).get(queue, [])
+        taken = [m for m in kept if wanted(self._as_delivered(m))]
+        kept[:] = [m for m in kept if all(m is not t for t in taken)]
+        return [self._as_delivered(m) for m in taken]
+
+    def _as_delivered(self, message: Any) -> bytes:
+        options = dict(message.options)
+        limit = self.broker.get_actor(message.actor_name).options.get("max_retries")
+        if isinstance(limit, int) and options.get("retries", 0) > limit:
+            options["retries"] -= 1  # given up: dramatiq counted the last attempt
+        return bytes(message.copy(options=options).encode())
+
     def join(self) -> None:
         """Stub broker: wait until every queue is drained (retries included)."""
         join = getattr(self.broker, "join", None)

@@ -11,8 +11,8 @@ import pytest
 
 from contracts.notification import TASK_ACTORS, TASK_QUEUES, Medium
 from services.bootstrap import bootstrap, delivery_worker, task_broker
-from services.cli.dead_letters import DeadLetterQueues
 from services.delivery.queries import records
+from services.operations.dead_letters import DeadLetterQueues
 from services.runtime.amqp import topology
 from services.runtime.amqp.task_broker import QuorumRabbitmqBroker
 from services.runtime.tasks import TASKS_EXCHANGE, Task

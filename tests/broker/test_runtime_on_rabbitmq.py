@@ -135,7 +135,7 @@ def impatient_ledger(amqp_url: str, tmp_path: Path
 
 def test_an_operator_sees_why_and_redrives_dead_letters(
         impatient_ledger: tuple[Processor, pika.BlockingConnection], amqp_url: str) -> None:
-    from services.cli.dead_letters import DeadLetterQueues
+    from services.operations.dead_letters import DeadLetterQueues
 
     processor, connection = impatient_ledger
     queues = DeadLetterQueues(amqp_url)

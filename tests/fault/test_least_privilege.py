@@ -32,7 +32,7 @@ from contracts.intake import RequestSubmitted, SubjectClaim
 from contracts.status import StatusReply
 from contracts.vocabulary import Channel, Right
 from services.cli.clients import KombuClient
-from services.cli.dead_letters import DeadLetterQueues
+from services.operations.dead_letters import DeadLetterQueues
 from services.runtime.amqp import topology
 from services.runtime.settings import Settings
 from services.workers import ALL, worker, workers

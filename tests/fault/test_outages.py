@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from contracts.vocabulary import Right
 from services.bootstrap import bootstrap
-from services.cli.dead_letters import DeadLetterQueues
+from services.operations.dead_letters import DeadLetterQueues
 from services.workers import workers
 from tests.conftest import embedded_settings
 from tests.support.harness import RabbitHarness, final_count, reset_broker, submit

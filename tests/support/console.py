@@ -1,7 +1,10 @@
-"""A console over every worker on the embedded bus, with one staff user per role and the
+"""A console over every worker on the embedded bus, the delivery actors on dramatiq's stub
+broker with the SMSC simulator and the print-room folder, one staff user per role and the
 requests a back-office desk meets: completed, in identity review, awaiting its document,
-a failed fulfilment, a restriction in force, a subject under a judicial requisition, and a
-document that arrived before its request (dead-lettered by intake)."""
+a failed fulfilment, a restriction in force, a subject under a judicial requisition, a
+document that arrived before its request (dead-lettered by intake), and an answer whose SMS
+the SMSC kept refusing (dead-lettered by the delivery worker, a letter sent instead). Every
+request's first SMS is held for the call centre (before verification): the call list."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -23,24 +27,32 @@ from services.audit.chain import Entry
 from services.audit.queries import trail
 from services.bootstrap import bootstrap, console
 from services.console.app import create_app
+from services.console.ports import EmbeddedPublisher
 from services.console.repository import add_user
 from services.console.roles import Role
 from services.console.web import ConsoleDeps
+from services.delivery.queries import of_request
 from services.intake.tables import requests
+from services.notification.queries import calls_due
 from services.runtime.clock import FakeClock
 from tests.conftest import embedded_settings
 from tests.e2e.test_fulfilment_review import fail_once
+from tests.support.delivering import gateway_settings
 from tests.support.harness import EmbeddedHarness, submit
 from tests.support.intakes import RECEIVED, RUN_STARTS, intake, nina_card
+from tests.support.smsc import SmscSimulator
 from tests.support.subjects import SUBJECTS, request_for, seeded
 
 PASSWORD = "correct horse battery staple"
 USERS = {"dpo": (Role.DPO, "fr"), "reviewer": (Role.REVIEWER, "en"),
-         "agent": (Role.AGENT, "en"), "operator": (Role.OPERATOR, "en")}
+         "agent": (Role.AGENT, "en"), "operator": (Role.OPERATOR, "en"),
+         "mailroom": (Role.MAIL_ROOM, "fr")}
 OPEN_RIGHTS = ("access", "erasure", "objection", "rectification")
 #: The references the staged requests get, in the order they are submitted.
 COMPLETED, IN_REVIEW, AWAITING_DOCUMENT, FAILED_FULFILMENT, REQUISITIONED, RESTRICTED = (
     f"DSR-2026-{n:06d}" for n in range(1, 7))
+#: Submitted after the 14 letters of ``stage``: its answer's SMS is dead-lettered.
+UNDELIVERED = "DSR-2026-000021"
 
 
 @dataclass
@@ -60,6 +72,12 @@ class World:
 
     def dead_letters(self, worker: str) -> int:
         return self.harness.dead_lettered(worker)
+
+    def deliveries(self, reference: str) -> list[dict[str, Any]]:
+        return of_request(self.harness.app.engine("delivery"), reference)
+
+    def calls(self) -> list[dict[str, Any]]:
+        return calls_due(self.harness.app.engine("notification"), include_done=True)
 
 
 def stray_document(reference: str) -> CloudEvent:
@@ -100,20 +118,36 @@ def stage(harness: EmbeddedHarness, monkeypatch: pytest.MonkeyPatch) -> None:
     harness.bus.run_until_idle()
 
 
+def undelivered(harness: EmbeddedHarness, deps: ConsoleDeps, smsc: SmscSimulator) -> None:
+    """The staged notices go out; then an answer's SMS the SMSC refuses until it gives up."""
+    assert isinstance(deps.publisher, EmbeddedPublisher)
+    deps.publisher.relay()
+    smsc.behaviour.fail = True
+    submit(harness, request_for("CM-100008", Right.ACCESS, "call-smsc-down"))
+    deps.publisher.relay()
+    smsc.behaviour.fail = False
+
+
 @contextmanager
 def console_world(data_dir: Path, **overrides: object) -> Iterator[World]:
-    settings = embedded_settings(data_dir, **overrides)
+    smsc = SmscSimulator().start()
+    gateways = gateway_settings(smsc, 25) | {
+        "smtp_host": None, "smsc_receipts": False, "delivery_max_retries": 1,
+        "delivery_min_backoff_ms": 20, "delivery_max_backoff_ms": 40}
+    settings = embedded_settings(data_dir, **(gateways | overrides))
     clock = FakeClock(RUN_STARTS)
     app = bootstrap(settings, clock=clock)
     harness = EmbeddedHarness(app)
     with pytest.MonkeyPatch.context() as monkeypatch:
         stage(harness, monkeypatch)
         deps, _ = console(settings, app=app, bus=harness.bus)
-        for username, (role, language) in USERS.items():
-            add_user(deps.staff, username, f"{username.title()} Staff", role, language,
-                     PASSWORD, clock.now())
         try:
+            undelivered(harness, deps, smsc)
+            for username, (role, language) in USERS.items():
+                add_user(deps.staff, username, f"{username.title()} Staff", role, language,
+                         PASSWORD, clock.now())
             yield World(deps, harness, clock, create_app(deps))
         finally:
-            deps.staff.dispose()
+            deps.close()
             app.dispose()
+            smsc.stop()

@@ -12,16 +12,17 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from contracts.notification import DeliveryState, Medium, NotificationKind
 from services.audit import bulk as audit_bulk
 from services.audit.queries import answered_between
 from services.bootstrap import services_of, staff_engine
 from services.cli.main import main
 from services.console.actions import Action, available
 from services.console.chart import due_per_day_svg
-from services.console.i18n import day, when
+from services.console.i18n import WORDS, day, when, word
 from services.console.lockout import Lockout
 from services.console.repository import SignIn, staff
-from services.console.roles import GRANTS, Permission, Role, may
+from services.console.roles import GRANTS, Permission, Role, home, may
 from services.fulfilment.queries import Fulfilment, Restriction
 from services.intake import bulk
 from services.intake.figures import open_requests
@@ -34,11 +35,14 @@ Registry = tuple[Settings, list[dict[str, Any]]]
 
 
 def test_each_role_may_exactly_what_the_issue_gives_it() -> None:
-    assert GRANTS[Role.AGENT] == {Permission.READ_REQUESTS, Permission.ATTACH_DOCUMENT}
+    assert GRANTS[Role.AGENT] == {Permission.READ_REQUESTS, Permission.ATTACH_DOCUMENT,
+                                  Permission.CALLS}
     assert may(Role.REVIEWER, Permission.DECIDE_IDENTITY)
     assert may(Role.REVIEWER, Permission.DECIDE_FULFILMENT)
     assert not may(Role.REVIEWER, Permission.REGISTER)
     assert GRANTS[Role.OPERATOR] == {Permission.DEAD_LETTERS}
+    assert GRANTS[Role.MAIL_ROOM] == {Permission.MAIL_ROOM}
+    assert home(Role.MAIL_ROOM) == "/mail-room" and home(Role.OPERATOR) == "/dead-letters"
     assert GRANTS[Role.DPO] == set(Permission)
 
 
@@ -169,3 +173,10 @@ def test_dsr_console_user_add_creates_a_user_who_can_sign_in(tmp_path: Path) -> 
         assert not isinstance(signed, str) and signed.role is Role.REVIEWER
     finally:
         engine.dispose()
+
+
+def test_every_notice_kind_medium_and_delivery_state_is_worded_in_both_languages() -> None:
+    keys = ([f"kind_{k.value}" for k in NotificationKind] + [f"medium_{m.value}" for m in Medium]
+            + [f"ds_{s.value}" for s in DeliveryState])
+    assert [key for key in keys if key not in WORDS] == []
+    assert all(word(key, "fr") and word(key, "en") for key in keys)

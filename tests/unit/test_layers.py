@@ -125,3 +125,9 @@ def test_the_cli_reads_its_settings_once() -> None:
 
     assert [str(path.relative_to(ROOT)) for path in modules("services/cli")
             if builds_settings(path)] == ["services/cli/main.py"]
+
+
+def test_the_console_shares_operations_code_not_the_cli() -> None:
+    """What ``dsr dlq`` and the console both do lives in ``services/operations``."""
+    assert offending("services/console", (), ("services.cli",)) == []
+    assert offending("services/operations", (), ("services.cli", "services.console")) == []

@@ -1,4 +1,5 @@
-"""``dsr dlq``: what each worker's dead-letter queue holds, and sending messages back.
+"""What each worker's dead-letter queue holds, and sending messages back: ``dsr dlq`` and the
+console's dead-letter page both use this.
 
 Browsing takes messages without acknowledging them and closes the channel, so the broker puts
 them back in order. A redriven message goes to the exchange and routing key it was first
@@ -9,7 +10,7 @@ broker has confirmed the copy.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from dramatiq.common import xq_name
@@ -17,9 +18,12 @@ from kombu.connection import Connection
 from kombu.entity import Queue
 from kombu.messaging import Producer
 from pydantic import ValidationError
+from sqlalchemy import Engine
 
 from contracts.envelope import CONTENT_TYPE
+from contracts.notification import TASK_QUEUES as QUEUE_OF_MEDIUM
 from contracts.status import DeadLetterRedriven
+from services.delivery.queries import records as delivery_records
 from services.runtime.amqp.connection import broker_url, kombu_options
 from services.runtime.delivery import (
     ATTEMPT_HEADER,
@@ -30,6 +34,10 @@ from services.runtime.delivery import (
 from services.runtime.routing import Worker
 from services.runtime.settings import Settings
 from services.runtime.tasks import TASKS_EXCHANGE
+from services.workers import worker as worker_named
+
+#: The delivery actors' dramatiq queues, whose dead letters are ``<queue>.XQ``.
+TASK_QUEUES: tuple[str, ...] = tuple(QUEUE_OF_MEDIUM.values())
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,7 @@ class DeadLetter:
     reason: str
     headers: dict[str, Any]
     body: bytes
+    attempts: int | None = None  # a task's: how many times the actor tried it
 
     @property
     def origin(self) -> tuple[str, str]:
@@ -80,9 +89,26 @@ def _parse_task(position: int, headers: dict[str, Any], body: bytes,
     no reason in it, the delivery record does (``dsr dlq show`` reads it)."""
     args = message.get("args") or [{}]
     notice = args[0] if args and isinstance(args[0], dict) else {}
+    options = message.get("options")
+    retries = options.get("retries", 0) if isinstance(options, dict) else 0
     return DeadLetter(position, str(notice.get("notice_id", "?")),
                       str(message.get("actor_name", "?")), str(notice.get("reference", "")),
-                      _reason(headers), headers, body)
+                      _reason(headers), headers, body,
+                      attempts=(retries if isinstance(retries, int) else 0) + 1)
+
+
+def target(name: str) -> Worker | str:
+    """A worker by its name, or one of the delivery actors' queues (a dramatiq queue)."""
+    return name if name in TASK_QUEUES else worker_named(name)
+
+
+def with_reasons(letters: list[DeadLetter], delivery: Engine) -> list[DeadLetter]:
+    """Dead tasks with the reason their delivery record gives (dramatiq keeps none in the
+    message): the notice's failure, else its state."""
+    found = {r["notice_id"]: r["reason"] or r["state"]
+             for r in delivery_records(delivery, [letter.event_id for letter in letters])}
+    return [replace(letter, reason=found.get(letter.event_id, letter.reason))
+            for letter in letters]
 
 
 class DeadLetterQueues:
@@ -135,7 +161,7 @@ class DeadLetterQueues:
                 if event_ids is not None and letter.event_id not in event_ids:
                     continue
                 if isinstance(worker, str):  # a dramatiq task: back onto its actor's queue
-                    producer.publish(_fresh_task(letter.body), exchange=TASKS_EXCHANGE,
+                    producer.publish(fresh_task(letter.body), exchange=TASKS_EXCHANGE,
                                      routing_key=worker, delivery_mode=2,
                                      content_encoding="binary")
                 else:
@@ -153,7 +179,7 @@ def fresh_headers(letter: DeadLetter) -> dict[str, Any]:
     return {**headers, ATTEMPT_HEADER: 1}
 
 
-def _fresh_task(body: bytes) -> bytes:
+def fresh_task(body: bytes) -> bytes:
     """The task with its retries reset (dramatiq counts them in the message's options) and
     marked redriven: the operator asks for a notice that failed to be sent again."""
     message = json.loads(body)

@@ -1,0 +1,1 @@
+"""What operators and the console share: dead-letter queues and their redrive."""
