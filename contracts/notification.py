@@ -82,6 +82,9 @@ class DeliveryUpdated(Message):
                                    description="the gateway's message id (SMSC message_id, "
                                    "Message-ID, print-room file)")
     reason: str | None = Field(default=None, max_length=300)
+    confirmed_by: str | None = Field(default=None, max_length=80,
+                                     description="who in the mail room confirmed a letter "
+                                     "posted (its login)")
     at: Time
 
 

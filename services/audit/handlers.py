@@ -212,7 +212,8 @@ def on_delivery_updated(event: DeliveryUpdated, deps: Deps) -> None:
     given = answers.given_by_notice(event.kind, event.state)
     record(deps, event.reference,
            {"kind": event.kind.value, "medium": event.medium.value,
-            "delivery": event.state.value, "at": event.at}, create=False,
+            "delivery": event.state.value, "at": event.at}
+           | ({"by": event.confirmed_by} if event.confirmed_by else {}), create=False,
            answer_sent_at=event.at if given else None)
 
 

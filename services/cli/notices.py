@@ -26,13 +26,15 @@ def post() -> None:
 
 @post.command()
 @click.argument("notice_ids", nargs=-1, required=True)
+@click.option("--by", default=getpass.getuser, show_default="your login",
+              help="Who in the mail room confirms (recorded in the audit trail).")
 @pass_settings
-def confirm(settings: Settings, notice_ids: tuple[str, ...]) -> None:
+def confirm(settings: Settings, notice_ids: tuple[str, ...], by: str) -> None:
     """The mail room confirms these letters (notice ids, as in manifest.tsv) were posted."""
     with services_of(settings, "delivery") as app:
         ledger = delivery_ledger(app)
         for notice_id in notice_ids:
-            done = ledger.confirmed(notice_id)
+            done = ledger.confirmed(notice_id, by)
             console.print(f"{notice_id}: " + ("delivered" if done else
                                               "[yellow]not a letter waiting for the post"))
     console.print("the delivery worker's relay publishes the change (dsr run --worker delivery)")

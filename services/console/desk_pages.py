@@ -63,7 +63,7 @@ async def confirm_letters(request: Request, staff: Staff) -> Response:
     deps = deps_of(request)
     chosen = list(dict.fromkeys(str(n) for n in form.getlist("notice_id")))[:MAX_CONFIRMED]
     valid = [n for n in chosen if NOTICE_ID.fullmatch(n)]
-    done = await run_in_threadpool(deps.desks.confirmed, valid) if valid else {}
+    done = await run_in_threadpool(deps.desks.confirmed, valid, staff.username) if valid else {}
     results = {n: bool(done.get(n)) for n in chosen}
     log.info("console letters confirmed", by=staff.username,
              confirmed=[n for n, ok in results.items() if ok],

@@ -32,7 +32,7 @@ class StaffDesks:
         self.relay()
         return told
 
-    def confirmed(self, notice_ids: list[str]) -> dict[str, bool]:
-        done = {notice_id: self.ledger.confirmed(notice_id) for notice_id in notice_ids}
+    def confirmed(self, notice_ids: list[str], by: str) -> dict[str, bool]:
+        done = {notice_id: self.ledger.confirmed(notice_id, by) for notice_id in notice_ids}
         self.relay()
         return done

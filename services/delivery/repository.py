@@ -86,9 +86,10 @@ class Ledger:
     def failed(self, notice_id: str, reason: str) -> None:
         self._move(notice_id, S.FAILED, reason=reason[:300])
 
-    def confirmed(self, notice_id: str) -> bool:
-        """The mail room confirms a letter went out: delivered (False: unknown or not sent)."""
-        return self._move(notice_id, S.DELIVERED, only_from=(S.SENT.value,))
+    def confirmed(self, notice_id: str, by: str) -> bool:
+        """The mail room (``by``, a login) confirms a letter went out: delivered (False:
+        unknown or not sent)."""
+        return self._move(notice_id, S.DELIVERED, only_from=(S.SENT.value,), confirmed_by=by)
 
     def receipt(self, receipt: receipts.Receipt) -> None:
         """A deliver_sm receipt for one part: the notice is delivered once every part is,
@@ -140,7 +141,8 @@ def _row(deps: Deps, notice_id: str) -> Row[Any] | None:
 
 
 def _move(deps: Deps, notice_id: str, state: DeliveryState, *, only_from: tuple[str, ...],
-          gateway_id: str | None = None, reason: str | None = None) -> bool:
+          gateway_id: str | None = None, reason: str | None = None,
+          confirmed_by: str | None = None) -> bool:
     row = _row(deps, notice_id)
     if row is None or row.state not in only_from:
         return False
@@ -153,6 +155,7 @@ def _move(deps: Deps, notice_id: str, state: DeliveryState, *, only_from: tuple[
     deps.db.execute(update(deliveries).where(deliveries.c.notice_id == notice_id).values(values))
     deps.publish(DeliveryUpdated(
         reference=row.reference, notice_id=notice_id, kind=row.kind, medium=Medium(row.medium),
-        state=state, gateway_id=gateway_id or row.gateway_id, reason=reason, at=now),
+        state=state, gateway_id=gateway_id or row.gateway_id, reason=reason,
+        confirmed_by=confirmed_by[:80] if confirmed_by else None, at=now),
         subject=row.reference)
     return True

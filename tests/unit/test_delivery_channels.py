@@ -164,8 +164,8 @@ def test_a_letter_is_dropped_whole_with_one_manifest_line(settings: Settings,
     assert (room_dir / "DSR-2026-000001_1.pdf").read_bytes().startswith(b"%PDF")
     lines = (room_dir / MANIFEST).read_text().splitlines()
     assert lines == ["DSR-2026-000001/1\tDSR-2026-000001\toutcome\tDSR-2026-000001"]
-    assert ledger.confirmed("DSR-2026-000001/1")
-    assert not ledger.confirmed("DSR-2026-000001/1"), "confirmed once"
+    assert ledger.confirmed("DSR-2026-000001/1", "mailroom.b")
+    assert not ledger.confirmed("DSR-2026-000001/1", "mailroom.b"), "confirmed once"
 
 
 class FakeTime:
