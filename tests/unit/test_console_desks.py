@@ -143,7 +143,8 @@ def test_the_mail_room_confirms_letters_and_is_told_which_were_not_waiting(
               for d in world.deliveries(ref)}
     assert states[first] == states[second] == "delivered"
     confirmed = [e.summary for e in world.trail(first.split("/")[0])
-                 if e.summary.get("delivery") == "delivered" and e.summary.get("medium") == "letter"]
+                 if (e.summary.get("delivery"), e.summary.get("medium")) == ("delivered",
+                                                                             "letter")]
     assert [s["by"] for s in confirmed] == ["mailroom"], "the audit names who confirmed"
     twice = mailroom.post("/mail-room/confirm", data={"csrf": token(mailroom, "/mail-room"),
                                                        "notice_id": first})
