@@ -8,6 +8,9 @@ Three runs against the same simulator (``tests/support/smsc.py``, real PDUs on 1
    broker) with its ledger, GSM encoding and receipts, the rate limit set out of the way;
 3. **rate**: the same path with DSR_SMSC_TPS=``--tps``: the submit_sm rate the simulator saw,
    over the whole run and its busiest second, against the contract.
+
+``--database-url``: the delivery records on PostgreSQL, and the pace the replicas share there
+(``services/delivery/shared_pace.py``); by default SQLite and the in-memory pace.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 import smpplib.client
 from dramatiq.brokers.stub import StubBroker
 
+from bench.flood import database
 from contracts.notification import Medium, NoticeTask, NotificationKind
 from services.bootstrap import bootstrap, delivery_worker, task_broker
 from services.runtime.settings import Settings
@@ -47,10 +51,11 @@ def ceiling(smsc: SmscSimulator, count: int) -> float:
 
 
 def through_path(smsc: SmscSimulator, count: int, tps: float, data_dir: Path,
-                 base: Settings) -> tuple[float, list[float]]:
-    """Notices per second through the delivery actor; the simulator's accept times."""
+                 base: Settings, database_url: str | None) -> tuple[float, list[float]]:
+    """Notices per second through the delivery actor; the simulator's accept times. On
+    PostgreSQL (``database_url``) the pace is the replicas' shared one."""
     settings = base.model_copy(update={
-        "data_dir": data_dir, "database_url": None, "smsc_host": "127.0.0.1",
+        "data_dir": data_dir, "database_url": database_url, "smsc_host": "127.0.0.1",
         "smsc_port": smsc.port, "smsc_tps": tps, "smtp_host": None, "log_level": "WARNING"})
     app = bootstrap(settings, names=("delivery",), configure_logs=False)
     broker = task_broker(settings)
@@ -89,17 +94,21 @@ def main() -> None:
     parser.add_argument("--notices", type=int, default=2000)
     parser.add_argument("--tps", type=float, default=50.0)
     parser.add_argument("--rate-notices", type=int, default=500)
+    parser.add_argument("--database-url", default=None, help="PostgreSQL (a database of the "
+                        "run's own is made beside it): the delivery records there, and the "
+                        "replicas' shared pace; default SQLite and the in-memory pace")
     args = parser.parse_args()
     base = Settings()
     smsc = SmscSimulator().start()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, database(args.database_url) as database_url:
         raw = ceiling(smsc, args.notices)
         print(f"ceiling   raw submit_sm, one bind          {raw:8.0f} /s")
-        path, _ = through_path(smsc, args.notices, 1e6, Path(tmp) / "path", base)
+        path, _ = through_path(smsc, args.notices, 1e6, Path(tmp) / "path", base, database_url)
         print(f"path      delivery actor, {base.delivery_threads} threads, "
               f"{'RabbitMQ' if base.amqp_url else 'stub broker'}  {path:8.0f} notices/s "
               f"({path / raw:.0%} of the ceiling)")
-        _, times = through_path(smsc, args.rate_notices, args.tps, Path(tmp) / "rate", base)
+        _, times = through_path(smsc, args.rate_notices, args.tps, Path(tmp) / "rate", base,
+                                database_url)
         span = max(times) - min(times)
         seen = (len(times) - 1) / span if span else float("inf")
         print(f"rate      DSR_SMSC_TPS={args.tps:g}: the SMSC saw {seen:.2f} submit_sm/s "

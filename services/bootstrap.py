@@ -20,6 +20,7 @@ from services.delivery.actors import Gateways, TaskWorker, declare
 from services.delivery.ports import MailGateway, SmsGateway
 from services.delivery.print_room import PrintRoomFolder
 from services.delivery.repository import Ledger
+from services.delivery.shared_pace import SharedPace
 from services.delivery.smpp import ReceiptListener, SmppGateway
 from services.delivery.smtp import SmtpGateway
 from services.delivery.throttle import Pace
@@ -134,10 +135,11 @@ def delivery_worker(app: App, broker: dramatiq.Broker, sms: SmsGateway | None = 
     if mail is None and settings.smtp_host:
         mail = SmtpGateway(settings)
     room = PrintRoomFolder(settings.print_room)
+    sms_pace, mail_pace = _paces(app.engine("delivery"), settings)
     gateways = Gateways(
         ledger,
-        channels.SmsPorts(sms, Pace.per_second(settings.smsc_tps)) if sms else None,
-        channels.MailPorts(mail, Pace.per_minute(settings.smtp_per_minute), settings.smtp_sender,
+        channels.SmsPorts(sms, sms_pace) if sms else None,
+        channels.MailPorts(mail, mail_pace, settings.smtp_sender,
                            settings.data_dir) if mail else None,
         lambda task: channels.send_letter(task, ledger, room, settings.data_dir))
     listener = None
@@ -146,6 +148,15 @@ def delivery_worker(app: App, broker: dramatiq.Broker, sms: SmsGateway | None = 
     closers = (sms.close,) if isinstance(sms, SmppGateway) else ()
     return TaskWorker(broker, declare(broker, gateways, settings), settings.delivery_threads,
                       listener, closers)
+
+
+def _paces(engine: Engine, settings: Settings) -> tuple[Pace | SharedPace, Pace | SharedPace]:
+    """The SMSC's and the relay's contracted rates: shared by every delivery replica through
+    PostgreSQL; held in memory by the one process SQLite allows."""
+    if engine.dialect.name == "postgresql":
+        return (SharedPace.per_second(engine, "smsc", settings.smsc_tps),
+                SharedPace.per_minute(engine, "smtp", settings.smtp_per_minute))
+    return Pace.per_second(settings.smsc_tps), Pace.per_minute(settings.smtp_per_minute)
 
 
 def delivery_ledger(app: App) -> Ledger:

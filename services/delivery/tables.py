@@ -35,3 +35,11 @@ sms_parts = Table(
     Column("submitted_at", UtcDateTime(), nullable=False),
     UniqueConstraint("message_id", name="uq_sms_parts_message_id"),
 )
+
+# Each gateway's next free send slot, shared by the delivery replicas (shared_pace.py).
+gateway_paces = Table(
+    "gateway_paces",
+    metadata,
+    Column("gateway", String(20), primary_key=True),
+    Column("next_at", UtcDateTime(), nullable=False),
+)

@@ -4,8 +4,8 @@ An SMSC counts submit_sm per second (and answers ESME_RTHROTTLED past its contra
 relay counts messages per minute. ``Pace(limit, seconds)`` lets at most ``limit`` sends start
 in any window of ``seconds`` (it remembers when the last ``limit`` started), and never two
 closer than 80 % of their mean interval, so a pause is caught up without a burst at the
-gateway. One delivery process per gateway account holds the contract; several share it by
-dividing it (DSR_SMSC_TPS, DSR_SMTP_PER_MINUTE).
+gateway. This is the pace of the one delivery process SQLite allows; delivery replicas on
+PostgreSQL share theirs through the database (``shared_pace.py``).
 """
 
 from __future__ import annotations
