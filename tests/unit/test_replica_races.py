@@ -8,20 +8,18 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
-from sqlalchemy import text
 
 from contracts.envelope import CloudEvent
 from contracts.identity import DocumentRequested
 from contracts.status import StatusChanged
 from contracts.vocabulary import RequestState, Right
-from services.bootstrap import App, bootstrap
+from services.bootstrap import App
 from services.intake import registry
 from services.runtime.delivery import Delivery, Done
-from tests.conftest import embedded_settings
 from tests.support.intakes import intake, nina_card
+from tests.support.replica_apps import replicas_of
 
 pytestmark = pytest.mark.postgres
 
@@ -29,15 +27,8 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def two_replicas(postgres_url: str, tmp_path: Path) -> Iterator[tuple[App, App]]:
     """Two intake processes' worth of adapters on the same schema."""
-    prefix = f"race{uuid4().hex[:8]}_"
-    settings = embedded_settings(tmp_path, database_url=postgres_url)
-    first = bootstrap(settings, names=("intake",), prefix=prefix, configure_logs=False)
-    second = bootstrap(settings, names=("intake",), prefix=prefix, configure_logs=False)
-    yield first, second
-    with first.engine("intake").begin() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{prefix}intake" CASCADE'))
-    first.dispose()
-    second.dispose()
+    with replicas_of("intake", postgres_url, tmp_path) as (first, second):
+        yield first, second
 
 
 def as_delivery(event: CloudEvent) -> Delivery:

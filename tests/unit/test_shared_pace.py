@@ -8,14 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
-from sqlalchemy import text
 
-from services.bootstrap import App, bootstrap
+from services.bootstrap import App
 from services.delivery.shared_pace import CATCH_UP, SharedPace
-from tests.conftest import embedded_settings
+from tests.support.replica_apps import replicas_of
 
 pytestmark = pytest.mark.postgres
 TPS = 100.0
@@ -23,15 +21,8 @@ TPS = 100.0
 
 @pytest.fixture
 def two_replicas(postgres_url: str, tmp_path: Path) -> Iterator[tuple[App, App]]:
-    prefix = f"pace{uuid4().hex[:8]}_"
-    settings = embedded_settings(tmp_path, database_url=postgres_url)
-    first = bootstrap(settings, names=("delivery",), prefix=prefix, configure_logs=False)
-    second = bootstrap(settings, names=("delivery",), prefix=prefix, configure_logs=False)
-    yield first, second
-    with first.engine("delivery").begin() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{prefix}delivery" CASCADE'))
-    first.dispose()
-    second.dispose()
+    with replicas_of("delivery", postgres_url, tmp_path) as (first, second):
+        yield first, second
 
 
 def slots_taken(pace: SharedPace, count: int) -> list[datetime]:
