@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import random
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -40,13 +39,8 @@ def test_killed_workers_lose_nothing_and_do_nothing_twice(amqp_url: str, tmp_pat
             submit(harness, event)
             if n % 50 == 0:
                 submit(harness, event)  # the call centre's retry: the same intake again
-        deadline = time.monotonic() + 900
-        while final_count(app) < REQUESTS and time.monotonic() < deadline:
-            time.sleep(rng.uniform(0.5, 3.0))
-            if workers.kills < 25:
-                victim = rng.choice(workers.instances)
-                workers.kill(victim)
-                workers.start(victim)
+        workers.kill_while(lambda: final_count(app) < REQUESTS, rng, kills=25,
+                           timeout_s=900, pause_s=(0.5, 3.0))
         states = [r["state"] for r in request_rows(app)]
         stuck = {r["reference"]: r["state"] for r in request_rows(app)
                  if r["state"] != "completed"}

@@ -95,13 +95,7 @@ def _requests(rng: random.Random, subjects: dict[str, str]) -> Iterator[CloudEve
 
 
 def _drain_while_killing(app: App, workers: WorkerProcesses, rng: random.Random) -> None:
-    deadline = time.monotonic() + 1200
-    while final_count(app) < REQUESTS and time.monotonic() < deadline:
-        time.sleep(rng.uniform(0.5, 2.0))
-        if workers.kills < 30:
-            victim = rng.choice(workers.instances)
-            workers.kill(victim)
-            workers.start(victim)
+    workers.kill_while(lambda: final_count(app) < REQUESTS, rng, kills=30, timeout_s=1200)
 
 
 def _completed_in_audit(app: App) -> Counter[str]:

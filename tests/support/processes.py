@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pika
@@ -98,6 +100,18 @@ class WorkerProcesses:
         process.send_signal(signal.SIGKILL)
         process.wait(10)
         self.kills += 1
+
+    def kill_while(self, working: Callable[[], bool], rng: random.Random, kills: int,
+                   timeout_s: float, pause_s: tuple[float, float] = (0.5, 2.0)) -> None:
+        """While ``working()`` and for at most ``timeout_s``: every pause, SIGKILL a random
+        instance and start it again, until ``kills`` were made; then just wait."""
+        deadline = time.monotonic() + timeout_s
+        while working() and time.monotonic() < deadline:
+            time.sleep(rng.uniform(*pause_s))
+            if self.kills < kills:
+                victim = rng.choice(self.instances)
+                self.kill(victim)
+                self.start(victim)
 
     def stop_all(self) -> None:
         for process in self.running.values():
