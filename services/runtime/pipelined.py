@@ -26,6 +26,8 @@ from services.runtime.deps import Outgoing
 Statement = tuple[sql.Composed | sql.SQL, Sequence[Any]]
 _BEGIN: Statement = (sql.SQL("BEGIN"), ())
 _COMMIT: Statement = (sql.SQL("COMMIT"), ())
+SAVEPOINT: Statement = (sql.SQL("SAVEPOINT message"), ())
+ROLLBACK_TO_SAVEPOINT: Statement = (sql.SQL("ROLLBACK TO SAVEPOINT message"), ())
 
 
 @dataclass(frozen=True)
