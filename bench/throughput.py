@@ -44,6 +44,7 @@ from simulators.population.generator import build_population
 # (identify), identity, discovery, CRM (discover), discovery, billing/CDR, discovery,
 # fulfilment, stores (export), fulfilment, notification, intake.
 SAGA_HOPS = 14
+STALL_S = 120
 console = Console()
 
 
@@ -64,14 +65,21 @@ def run_saga(url: str, count: int, data_dir: Path,
               for i in range(count)]
     connection = pika.BlockingConnection(pika.URLParameters(url))
     channel = connection.channel()
+    channel.confirm_delivery()  # a request the broker did not take fails here, not silently
     started = time.perf_counter()
     for event in bodies:
         channel.basic_publish(EVENTS_EXCHANGE, event.type, event.to_json(),
-                              pika.BasicProperties(content_type=CONTENT_TYPE, delivery_mode=2))
+                              pika.BasicProperties(content_type=CONTENT_TYPE, delivery_mode=2),
+                              mandatory=True)
     connection.close()
+    progress = (0, time.perf_counter())
     with console.status("saga running") as status:
         while (done := count_in_state(app.engine("intake"), RequestState.COMPLETED)) < count:
             status.update(f"saga running: {done}/{count} completed")
+            if done > progress[0]:
+                progress = (done, time.perf_counter())
+            elif time.perf_counter() - progress[1] > STALL_S:
+                raise RuntimeError(f"{done}/{count} completed, none for {STALL_S} s")
             time.sleep(0.2)
     elapsed = time.perf_counter() - started
     runner.stop()
