@@ -117,7 +117,7 @@ def main() -> None:
     table.add_row("no-op relay chain (ceiling)", f"{relay_rate:,.1f}", "1.00")
     where = "SQLite" if args.sqlite else "PostgreSQL"
     table.add_row(f"full saga, all workers, {where}", f"{saga_rate:,.1f}",
-                  f"{saga_rate / relay_rate:.2f}")
+                  f"{saga_rate / relay_rate:.3f}")
     console.print(table)
 
 
