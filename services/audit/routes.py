@@ -56,7 +56,6 @@ WORKER = Worker(
     name="audit",
     tables=metadata,
     publishes=(),
-    batch=32,  # it records every event (40% of all messages) behind one chain lock
     routes=(
         on(RequestRegistered, handlers.on_registered),
         on(DocumentRegistered, handlers.on_document_registered),
