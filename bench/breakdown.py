@@ -135,10 +135,9 @@ class Recorder:
     def _count_runtime_statements(self) -> None:
         """On PostgreSQL the unit of work sends the inbox claim, the outbox insert and the
         deletion of confirmed rows around SQLAlchemy (``runtime/pipelined.py``): count them
-        too, but not ``BEGIN``, ``COMMIT`` and savepoints, as SQLAlchemy's events do not."""
+        too, but not ``BEGIN`` and ``COMMIT``, as SQLAlchemy's events do not."""
         run = pipelined.run
-        control = {q for q, _ in (pipelined.SAVEPOINT, pipelined.ROLLBACK_TO_SAVEPOINT)}
-        control |= {"BEGIN", "COMMIT"}
+        control = {"BEGIN", "COMMIT"}
 
         def counted(db: Connection, statements: list[pipelined.Statement]
                     ) -> list[list[tuple[Any, ...]]]:

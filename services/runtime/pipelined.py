@@ -28,8 +28,6 @@ from services.runtime.deps import Outgoing
 Statement = tuple[str, Sequence[Any]]
 _BEGIN: Statement = ("BEGIN", ())
 _COMMIT: Statement = ("COMMIT", ())
-SAVEPOINT: Statement = ("SAVEPOINT message", ())
-ROLLBACK_TO_SAVEPOINT: Statement = ("ROLLBACK TO SAVEPOINT message", ())
 _ROW = "(%s, %s, %s, %s, %s)"
 
 

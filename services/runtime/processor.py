@@ -7,11 +7,10 @@ what the handler published in the outbox. The bus acks only after this returns `
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-import structlog
 from pydantic import ValidationError
 from sqlalchemy import Engine
 
@@ -20,16 +19,8 @@ from contracts.intake import FieldProblem
 from contracts.status import QueryRefused
 from contracts.times import receipt_context
 from services.runtime.clock import Clock
-from services.runtime.delivery import (
-    DeadLetter,
-    Delivery,
-    Done,
-    Outcome,
-    PublishedRecord,
-    Reply,
-)
-from services.runtime.deps import Deps, Outgoing
-from services.runtime.errors import describe
+from services.runtime.delivery import DeadLetter, Delivery, Done, Outcome, Reply
+from services.runtime.deps import Deps
 from services.runtime.middleware import checks, policy
 from services.runtime.middleware.context import bind_event
 from services.runtime.outbox import Confirmed, outbox_of
@@ -40,7 +31,6 @@ from services.runtime.unit_of_work import InboxKey, Seen, UnitOfWork
 from services.runtime.validation import EnvelopeError, Problem, parse_envelope, problems_of
 
 __all__ = ["Middleware", "Process", "Processor"]
-log = structlog.get_logger()
 
 
 class Processor:
@@ -64,33 +54,9 @@ class Processor:
         self._chain = chain(layers, self._process)
         self._call = guarded(checks(worker, settings, clock) if guards is None else list(guards))
         self.confirmed = Confirmed()  # outbox rows the broker has: deleted by the next commit
-        postgres = engine.dialect.name == "postgresql"
-        self.batch_size = worker.batch if postgres else 1  # savepoints: on PostgreSQL only
-        self._batch: _Batch | None = None
 
     def process(self, delivery: Delivery) -> Outcome:
         return self._chain(delivery)
-
-    def process_batch(self, deliveries: Sequence[Delivery]) -> list[Outcome]:
-        """Several waiting deliveries in one transaction (``Worker.batch``): each goes through
-        the middleware as if alone, its inbox row and changes in a savepoint of its own, so a
-        failed one is rolled back to it and retried or dead-lettered as if alone; none is
-        acked before the one commit. If the commit fails, each is handled again alone."""
-        if len(deliveries) < 2 or self.batch_size < 2:
-            return [self.process(d) for d in deliveries]
-        try:
-            with UnitOfWork(self.engine, self.worker.tables, self._clock, self.confirmed) as uow:
-                batch = self._batch = _Batch(uow)
-                try:
-                    outcomes = [batch.next(self.process, d) for d in deliveries]
-                finally:
-                    self._batch = None
-                records = uow.commit(batch.outgoing)
-        except Exception as exc:
-            log.warning("batch.rolled_back", service=self.worker.name,
-                        messages=len(deliveries), error=describe(exc))
-            return [self.process(d) for d in deliveries]
-        return batch.settled(outcomes, records)
 
     def forget_confirmed(self) -> None:
         """Delete the confirmed outbox rows no message took into its transaction (the worker
@@ -125,34 +91,13 @@ class Processor:
         return self._handle(route, event, message)
 
     def _handle(self, route: Route, event: CloudEvent, message: Message) -> Outcome:
-        return self._transact(InboxKey.of(event), event, route,
-                              lambda deps: route.handler(message, deps))
-
-    def _transact(self, key: InboxKey, event: CloudEvent | None, route: Route | None,
-                  run: Callable[[Deps], object]) -> Outcome:
-        """Claim ``key`` in the inbox, call the handler, store its outbox: in a transaction
-        of the message's own, or in a savepoint of the batch's transaction."""
-        if self._batch is not None:
-            return self._in_batch(self._batch, key, event, route, run)
+        key = InboxKey.of(event)
         with UnitOfWork(self.engine, self.worker.tables, self._clock, self.confirmed) as uow:
             if (seen := uow.claim(self.worker.name, key)) is not Seen.NEW:
                 return _already(seen, key)
             deps = self._deps(uow, event)
-            self._call(HandlerCall(route, event, deps, lambda: run(deps)))
+            self._call(HandlerCall(route, event, deps, lambda: route.handler(message, deps)))
             return Done(uow.commit(deps.outbox))
-
-    def _in_batch(self, batch: _Batch, key: InboxKey, event: CloudEvent | None,
-                  route: Route | None, run: Callable[[Deps], object]) -> Outcome:
-        uow = batch.uow
-        if (seen := uow.claim(self.worker.name, key, savepoint=True)) is not Seen.NEW:
-            return _already(seen, key)
-        deps = self._deps(uow, event)
-        try:
-            self._call(HandlerCall(route, event, deps, lambda: run(deps)))
-        except BaseException:
-            uow.undo_message()
-            raise
-        return batch.done(deps.outbox)
 
     def _answer(self, route: Route, event: CloudEvent, message: Message) -> Outcome:
         with UnitOfWork(self.engine, self.worker.tables, self._clock) as uow:
@@ -180,9 +125,14 @@ class Processor:
             return DeadLetter(f"invalid message: {reason}")
         key = InboxKey.of(event) if event else InboxKey.of_body(delivery.body)
         data = raw.get("data") if event is None and raw else raw
-        on_invalid = self.worker.on_invalid
-        return self._transact(key, event, None, lambda deps: on_invalid(
-            data if isinstance(data, dict) else None, problems, deps))
+        with UnitOfWork(self.engine, self.worker.tables, self._clock, self.confirmed) as uow:
+            if (seen := uow.claim(self.worker.name, key)) is not Seen.NEW:
+                return _already(seen, key)
+            deps = self._deps(uow, event)
+            on_invalid = self.worker.on_invalid
+            self._call(HandlerCall(None, event, deps, lambda: on_invalid(
+                data if isinstance(data, dict) else None, problems, deps)))
+            return Done(uow.commit(deps.outbox))
 
     def _refuse_query(self, delivery: Delivery, reason: str, problems: list[Problem]) -> Outcome:
         """Every query with a ``reply_to`` is answered; one that cannot be read, by its faults."""
@@ -197,36 +147,6 @@ class Processor:
     def _deps(self, uow: UnitOfWork, event: CloudEvent | None) -> Deps:
         return Deps(db=uow.db, clock=self._clock, settings=self._settings,
                     service=self.worker.name, incoming=event)
-
-
-class _Batch:
-    """The transaction of ``Processor.process_batch`` and what its messages published."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self.uow = uow
-        self.outgoing: list[Outgoing] = []
-        self._slices: dict[int, tuple[int, int]] = {}  # message -> its rows of ``outgoing``
-        self._current = -1
-
-    def next(self, process: Process, delivery: Delivery) -> Outcome:
-        self._current += 1
-        return process(delivery)
-
-    def done(self, outgoing: list[Outgoing]) -> Outcome:
-        self._slices[self._current] = (len(self.outgoing), len(outgoing))
-        self.outgoing.extend(outgoing)
-        return Done()
-
-    def settled(self, outcomes: list[Outcome],
-                records: tuple[PublishedRecord, ...]) -> list[Outcome]:
-        """The outcomes once committed, each ``Done`` with the outbox rows it published."""
-        settled: list[Outcome] = []
-        for n, outcome in enumerate(outcomes):
-            if n in self._slices and isinstance(outcome, Done) and not outcome.duplicate:
-                start, count = self._slices[n]
-                outcome = Done(records[start:start + count])
-            settled.append(outcome)
-        return settled
 
 
 def _already(seen: Seen, key: InboxKey) -> Outcome:

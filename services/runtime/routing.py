@@ -77,9 +77,7 @@ class Worker:
     user of the worker may publish nothing else (``dsr topology``), the processor
     dead-letters a message whose handler tried, and the AsyncAPI document lists them.
     ``None`` (test workers) means undeclared and unchecked. ``tasks`` names the queues of
-    the dramatiq actors the worker also runs (the delivery worker's gateways). ``batch``: how
-    many waiting messages one transaction may handle on PostgreSQL, each in a savepoint of its
-    own with its inbox row (``Processor.process_batch``); 1 for one transaction per message.
+    the dramatiq actors the worker also runs (the delivery worker's gateways).
     """
 
     name: str
@@ -89,7 +87,6 @@ class Worker:
     bindings_extra: tuple[tuple[str, str], ...] = field(default=())
     publishes: tuple[Publication, ...] | None = None
     tasks: tuple[str, ...] = ()  # queues of the dramatiq actors it runs (``dsr.tasks``)
-    batch: int = 1
 
     @property
     def queue(self) -> str:

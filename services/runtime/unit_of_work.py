@@ -117,15 +117,9 @@ class UnitOfWork:
             self._begun = True
         return self._connection
 
-    @property
-    def savepoints(self) -> bool:
-        """Whether ``claim(..., savepoint=True)`` and ``undo_message`` are available."""
-        return self._pipelined is not None
-
-    def claim(self, consumer: str, key: InboxKey, savepoint: bool = False) -> Seen:
+    def claim(self, consumer: str, key: InboxKey) -> Seen:
         """Record ``key`` in the inbox unless it is there: ``NEW`` if it was not (and now is,
-        until a rollback), else whether the message there is the same one. ``savepoint``
-        (PostgreSQL): first mark where this message's work begins, for ``undo_message``."""
+        until a rollback), else whether the message there is the same one."""
         inbox = self._inbox
         values = {"consumer": consumer, "source": key.source, "message_id": key.message_id,
                   "digest": key.digest, "handled_at": self._clock.now()}
@@ -133,7 +127,7 @@ class UnitOfWork:
             row = self.db.execute(inbox.find_any, values).first()
             if row is None:
                 self._unwritten = values
-        elif self._claim_first(values, savepoint):
+        elif self._claim_first(values):
             if not inbox.may_hold_sourceless(self.db):
                 return Seen.NEW
             # a row recorded before the inbox knew sources (inbox_source migrations)
@@ -144,22 +138,16 @@ class UnitOfWork:
             return Seen.NEW
         return Seen.DUPLICATE if row.digest in (key.digest, "") else Seen.CONFLICT
 
-    def _claim_first(self, values: dict[str, Any], savepoint: bool) -> bool:
+    def _claim_first(self, values: dict[str, Any]) -> bool:
         """Insert the inbox row unless it is there (PostgreSQL); whether it was inserted."""
         if self._pipelined is None:
             return self.db.execute(self._inbox.claim, values).first() is not None
-        queued = [pipelined.SAVEPOINT] if savepoint else []
-        queued.append(self._pipelined.claim(values))
+        claim = self._pipelined.claim(values)
         if self._begun:
-            return bool(pipelined.run(self.db, queued)[-1])
-        rows = pipelined.begin_with(self._connected, queued)[-1]
+            return bool(pipelined.run(self.db, [claim])[0])
+        rows = pipelined.begin_with(self._connected, [claim])[0]
         self._begun = True
         return bool(rows)
-
-    def undo_message(self) -> None:
-        """Roll back to the savepoint of the last ``claim(..., savepoint=True)``: that
-        message's inbox row and changes are gone, the earlier messages' stay."""
-        pipelined.run(self.db, [pipelined.ROLLBACK_TO_SAVEPOINT])
 
     def commit(self, outgoing: list[Outgoing]) -> tuple[PublishedRecord, ...]:
         """Store ``outgoing`` in the outbox and commit with the inbox entry and the handler's

@@ -1,15 +1,11 @@
 """One connection's life: consume every worker's queue, settle each delivery after commit.
 
 Everything pika is touched on the I/O thread only; handlers run on one executor per worker
-and hand their outcome back with ``add_callback_threadsafe``. A worker that handles several
-messages per transaction (``Processor.batch_size``) takes, each time its thread is free, up
-to that many of the deliveries waiting for it (at most the prefetch): one when it keeps up,
-more when it lags.
+and hand their outcome back with ``add_callback_threadsafe``.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
@@ -48,8 +44,6 @@ class AmqpSession:
         self._publisher: Channel | None = None
         self._consumers: list[tuple[Channel, str]] = []
         self._in_flight = 0
-        self._waiting: dict[str, deque[tuple[Channel, int, Delivery]]] = {
-            p.worker.name: deque() for p in processors}
         self._stopping = False
         self._on_ready = on_ready
         self.was_open = False
@@ -126,41 +120,20 @@ class AmqpSession:
                             reply_to=props.reply_to, correlation_id=props.correlation_id,
                             redelivered=bool(method.redelivered))
         self._in_flight += 1
+        future = self._executors[processor.worker.name].submit(processor.process, delivery)
         tag = int(method.delivery_tag or 0)
-        executor = self._executors[processor.worker.name]
-        if processor.batch_size > 1:
-            self._waiting[processor.worker.name].append((channel, tag, delivery))
-            executor.submit(self._handle_waiting, processor)  # one task per delivery
-            return
-        future = executor.submit(processor.process, delivery)
         future.add_done_callback(lambda f: self.call_soon(
-            partial(self._settle, processor, channel, tag, delivery, _result(f))))
-
-    def _handle_waiting(self, processor: Processor) -> None:
-        """On the worker's thread: handle what waits for it (nothing if an earlier task
-        took it already), and hand each outcome to the I/O thread."""
-        waiting = self._waiting[processor.worker.name]
-        taken: list[tuple[Channel, int, Delivery]] = []
-        while waiting and len(taken) < processor.batch_size:
-            taken.append(waiting.popleft())
-        if not taken:
-            return
-        outcomes: list[Outcome | Exception]
-        try:
-            outcomes = list(processor.process_batch([delivery for _, _, delivery in taken]))
-        except Exception as exc:
-            outcomes = [exc] * len(taken)
-        for (channel, tag, delivery), outcome in zip(taken, outcomes, strict=True):
-            self.call_soon(partial(self._settle, processor, channel, tag, delivery, outcome))
+            partial(self._settle, processor, channel, tag, delivery, f)))
 
     def _settle(self, processor: Processor, channel: Channel, tag: int, delivery: Delivery,
-                outcome: Outcome | Exception) -> None:
+                future: Future[Outcome]) -> None:
         self._in_flight -= 1
         if not channel.is_open:
             return  # redelivered on the next connection; the inbox makes that harmless
-        if isinstance(outcome, Exception):
-            log.error("message.unsettled", service=processor.worker.name,
-                      error=describe(outcome))
+        try:
+            outcome = future.result()
+        except Exception as exc:
+            log.error("message.unsettled", service=processor.worker.name, error=describe(exc))
             channel.basic_nack(tag, requeue=True)
             return
         settlement = settle(outcome, delivery, processor.worker)
@@ -217,11 +190,6 @@ class AmqpSession:
             connection.close()
         elif connection.is_closed:
             connection.ioloop.stop()
-
-
-def _result(future: Future[Outcome]) -> Outcome | Exception:
-    exc = future.exception()
-    return exc if isinstance(exc, Exception) else future.result()
 
 
 def _ack_after_copy(channel: Channel, tag: int, ok: bool) -> None:
