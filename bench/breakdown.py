@@ -6,7 +6,8 @@ Runs every worker on the in-process bus (SQLite files, or PostgreSQL schemas wit
 ``--database-url``), seeds the demo subjects, submits one request of each right per round and
 handles every message. For each hop (the worker and the message type it consumed) it prints
 the messages handled, the mean wall time per message (timed without the profiler), and the
-database transactions and statements per message (counted with SQLAlchemy's events); then a
+database transactions and statements per message (counted with SQLAlchemy's events, plus the
+statements the runtime sends around SQLAlchemy on PostgreSQL); then a
 profiled round splits each hop's time into validation (JSON parsing and pydantic), database
 (SQLAlchemy and the driver), serialization (the outgoing JSON), publish (routing, settling),
 rendering (Jinja, PDF), crypto (hashes, HMAC, scrypt, AES), logging (structlog, metrics) and the
@@ -29,10 +30,11 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Connection, Engine, event, text
 
 from contracts.vocabulary import Category, Right
 from services.bootstrap import App
+from services.runtime import pipelined
 from services.runtime.delivery import Delivery, Outcome
 from services.workers import ALL
 from tests.conftest import embedded_settings
@@ -115,6 +117,7 @@ class Recorder:
         self.profiling = False
         self._current: Hop | None = None
         self._local = threading.local()
+        self._count_runtime_statements()
         for processor in app.processors.values():
             self._listen(processor.engine)
             processor.process = self._wrap(processor.worker.name,  # type: ignore[method-assign,assignment]
@@ -124,10 +127,23 @@ class Recorder:
         event.listen(engine.engine, "before_cursor_execute", self._on_statement)
         event.listen(engine.engine, "begin", self._on_begin)
 
-    def _on_statement(self, *_args: Any) -> None:
+    def _on_statement(self, *_args: Any, count: int = 1) -> None:
         hop = getattr(self._local, "hop", None)
         if hop is not None and not self.profiling:
-            self.hops[hop].statements += 1
+            self.hops[hop].statements += count
+
+    def _count_runtime_statements(self) -> None:
+        """On PostgreSQL the unit of work sends the inbox claim, the outbox insert and the
+        deletion of confirmed rows around SQLAlchemy (``runtime/pipelined.py``): count them
+        too, but not ``BEGIN`` and ``COMMIT``, as SQLAlchemy's events do not."""
+        run = pipelined.run
+        control = {"BEGIN", "COMMIT"}
+
+        def counted(db: Connection, statements: list[pipelined.Statement]
+                    ) -> list[list[tuple[Any, ...]]]:
+            self._on_statement(count=sum(1 for q, _ in statements if q not in control))
+            return run(db, statements)
+        pipelined.run = counted
 
     def _on_begin(self, *_args: Any) -> None:
         hop = getattr(self._local, "hop", None)

@@ -5,8 +5,10 @@ A row lives from the commit of its transaction until the broker confirms it.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine, MetaData, delete, insert, select
 
@@ -45,6 +47,11 @@ class Outbox:
         with engine.connect() as conn:
             return [PublishedRecord(*row) for row in conn.execute(query)]
 
+    def forget(self, db: Connection, ids: Sequence[int]) -> None:
+        """Delete the rows ``ids`` in the caller's transaction."""
+        if ids:
+            db.execute(delete(self._table).where(self._table.c.id.in_(ids)))
+
     def forget_published(self, engine: Engine, ids: Iterable[int]) -> None:
         """Delete rows the broker confirmed: the bus has them, and their payloads may hold
         personal data that must not linger here."""
@@ -52,7 +59,46 @@ class Outbox:
         if not ids:
             return
         with engine.begin() as conn:
-            conn.execute(delete(self._table).where(self._table.c.id.in_(ids)))
+            self.forget(conn, ids)
+
+
+_OUTBOXES: WeakKeyDictionary[MetaData, Outbox] = WeakKeyDictionary()
+
+
+def outbox_of(metadata: MetaData) -> Outbox:
+    """One per worker's tables, so that its statement is built (and its key cached) once."""
+    if metadata not in _OUTBOXES:
+        _OUTBOXES[metadata] = Outbox(metadata)
+    return _OUTBOXES[metadata]
+
+
+class Confirmed:
+    """Ids of one worker's outbox rows the broker confirmed and nobody deleted yet.
+
+    The relay adds them as confirms arrive (the I/O thread); the worker's own thread takes
+    them into the next message's transaction, or into a deletion of their own when no message
+    comes (``Processor.forget_confirmed``). A transaction that rolls back puts them back."""
+
+    def __init__(self) -> None:
+        self._ids: deque[int] = deque()
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def add(self, outbox_id: int) -> None:
+        self._ids.append(outbox_id)
+
+    def take(self, limit: int = 1000) -> list[int]:
+        taken: list[int] = []
+        while len(taken) < limit:
+            try:
+                taken.append(self._ids.popleft())
+            except IndexError:
+                break
+        return taken
+
+    def put_back(self, ids: Iterable[int]) -> None:
+        self._ids.extend(ids)
 
 
 def sweep_cutoff(now: datetime, grace_s: float) -> datetime:

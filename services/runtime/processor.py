@@ -23,6 +23,7 @@ from services.runtime.delivery import DeadLetter, Delivery, Done, Outcome, Reply
 from services.runtime.deps import Deps
 from services.runtime.middleware import checks, policy
 from services.runtime.middleware.context import bind_event
+from services.runtime.outbox import Confirmed, outbox_of
 from services.runtime.pipeline import Guard, HandlerCall, Middleware, Process, chain, guarded
 from services.runtime.routing import Route, Worker
 from services.runtime.settings import Settings
@@ -52,9 +53,20 @@ class Processor:
         layers = policy(settings) if middleware is None else list(middleware)
         self._chain = chain(layers, self._process)
         self._call = guarded(checks(worker, settings, clock) if guards is None else list(guards))
+        self.confirmed = Confirmed()  # outbox rows the broker has: deleted by the next commit
 
     def process(self, delivery: Delivery) -> Outcome:
         return self._chain(delivery)
+
+    def forget_confirmed(self) -> None:
+        """Delete the confirmed outbox rows no message took into its transaction (the worker
+        was idle); on the worker's own thread, as messages are."""
+        ids = self.confirmed.take()
+        try:
+            outbox_of(self.worker.tables).forget_published(self.engine, ids)
+        except BaseException:
+            self.confirmed.put_back(ids)
+            raise
 
     def _process(self, delivery: Delivery) -> Outcome:
         try:
@@ -80,7 +92,7 @@ class Processor:
 
     def _handle(self, route: Route, event: CloudEvent, message: Message) -> Outcome:
         key = InboxKey.of(event)
-        with UnitOfWork(self.engine, self.worker.tables, self._clock) as uow:
+        with UnitOfWork(self.engine, self.worker.tables, self._clock, self.confirmed) as uow:
             if (seen := uow.claim(self.worker.name, key)) is not Seen.NEW:
                 return _already(seen, key)
             deps = self._deps(uow, event)
@@ -113,7 +125,7 @@ class Processor:
             return DeadLetter(f"invalid message: {reason}")
         key = InboxKey.of(event) if event else InboxKey.of_body(delivery.body)
         data = raw.get("data") if event is None and raw else raw
-        with UnitOfWork(self.engine, self.worker.tables, self._clock) as uow:
+        with UnitOfWork(self.engine, self.worker.tables, self._clock, self.confirmed) as uow:
             if (seen := uow.claim(self.worker.name, key)) is not Seen.NEW:
                 return _already(seen, key)
             deps = self._deps(uow, event)

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from enum import Enum
 from types import TracebackType
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import (
@@ -22,10 +23,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from contracts.envelope import CloudEvent
+from services.runtime import pipelined
 from services.runtime.clock import Clock
 from services.runtime.delivery import PublishedRecord
 from services.runtime.deps import Outgoing
-from services.runtime.outbox import Outbox
+from services.runtime.outbox import Confirmed, outbox_of
 
 
 @dataclass(frozen=True)
@@ -63,22 +65,33 @@ class UnitOfWork:
     ``claim`` records the message in the inbox, in the same transaction as everything the
     handler then does: a rollback forgets it with the rest. On PostgreSQL the row is written
     first (one statement, and a second delivery of the same message waits on the first one's
-    row instead of running its handler too); on SQLite, where the first write takes the
+    row instead of running its handler too), in one round trip with ``BEGIN``; the outbox rows
+    travel with ``COMMIT`` (``pipelined``). On SQLite, where the first write takes the
     database's lock until commit, the inbox is read first and written at commit.
+
+    ``confirmed``: outbox rows the broker confirmed, deleted in this transaction if it commits.
     """
 
-    def __init__(self, engine: Engine, metadata: MetaData, clock: Clock) -> None:
+    def __init__(self, engine: Engine, metadata: MetaData, clock: Clock,
+                 confirmed: Confirmed | None = None) -> None:
         self._engine = engine
         self._inbox = _inbox_statements(engine, metadata)
-        self._outbox = _outbox_of(metadata)
+        self._pipelined = _pipelined_statements(engine)
+        self._outbox = outbox_of(metadata)
         self._clock = clock
+        self._confirmed = confirmed
+        self._forgetting: list[int] = []  # taken from ``confirmed``; put back unless committed
         self._connection: Connection | None = None
         self._transaction: RootTransaction | None = None
+        self._begun = self._pipelined is None  # on PostgreSQL the unit of work sends BEGIN
         self._unwritten: dict[str, object] | None = None  # the inbox row to write at commit
 
     def __enter__(self) -> UnitOfWork:
-        self._connection = self._engine.connect()
-        self._transaction = self._connection.begin()
+        connection = self._engine.connect()
+        if self._pipelined is not None:  # reset to the engine's default when returned to the pool
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+        self._connection = connection
+        self._transaction = connection.begin()
         return self
 
     def __exit__(
@@ -87,14 +100,21 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._transaction is not None and self._transaction.is_active:
-            self._transaction.rollback()
-        if self._connection is not None:
-            self._connection.close()
+        if self._confirmed is not None and self._forgetting:
+            self._confirmed.put_back(self._forgetting)
+        try:
+            if self._transaction is not None and self._transaction.is_active:
+                self._transaction.rollback()
+        finally:
+            if self._connection is not None:
+                self._connection.close()
 
     @property
     def db(self) -> Connection:
         assert self._connection is not None, "unit of work used outside 'with'"
+        if not self._begun:
+            pipelined.begin_with(self._connection, [])
+            self._begun = True
         return self._connection
 
     def claim(self, consumer: str, key: InboxKey) -> Seen:
@@ -107,7 +127,7 @@ class UnitOfWork:
             row = self.db.execute(inbox.find_any, values).first()
             if row is None:
                 self._unwritten = values
-        elif self.db.execute(inbox.claim, values).first() is not None:
+        elif self._claim_first(values):
             if not inbox.may_hold_sourceless(self.db):
                 return Seen.NEW
             # a row recorded before the inbox knew sources (inbox_source migrations)
@@ -118,19 +138,52 @@ class UnitOfWork:
             return Seen.NEW
         return Seen.DUPLICATE if row.digest in (key.digest, "") else Seen.CONFLICT
 
+    def _claim_first(self, values: dict[str, Any]) -> bool:
+        """Insert the inbox row unless it is there (PostgreSQL); whether it was inserted."""
+        if self._pipelined is None:
+            return self.db.execute(self._inbox.claim, values).first() is not None
+        claim = self._pipelined.claim(values)
+        if self._begun:
+            return bool(pipelined.run(self.db, [claim])[0])
+        rows = pipelined.begin_with(self._connected, [claim])[0]
+        self._begun = True
+        return bool(rows)
+
     def commit(self, outgoing: list[Outgoing]) -> tuple[PublishedRecord, ...]:
         """Store ``outgoing`` in the outbox and commit with the inbox entry and the handler's
         changes."""
         if self._unwritten is not None:
             self.db.execute(self._inbox.insert, self._unwritten)
         bodies = [o.event.to_json() for o in outgoing]
-        ids = self._outbox.add(self.db, outgoing, bodies, self._clock.now())
+        self._forgetting = self._confirmed.take() if self._confirmed is not None else []
+        if self._pipelined is not None:
+            ids = self._commit_pipelined(self._pipelined, outgoing, bodies)
+        else:
+            ids = self._outbox.add(self.db, outgoing, bodies, self._clock.now())
+            self._outbox.forget(self.db, self._forgetting)
         assert self._transaction is not None
-        self._transaction.commit()
+        self._transaction.commit()  # on PostgreSQL only SQLAlchemy's bookkeeping: sent already
+        self._forgetting = []
         return tuple(
             PublishedRecord(i, o.exchange, o.routing_key, body)
             for i, o, body in zip(ids, outgoing, bodies, strict=True)
         )
+
+    def _commit_pipelined(self, statements: pipelined.Statements, outgoing: list[Outgoing],
+                          bodies: list[bytes]) -> list[int]:
+        queued = [statements.forget(self._forgetting)] if self._forgetting else []
+        if outgoing:
+            queued.append(statements.add(outgoing, bodies, self._clock.now()))
+        rows = pipelined.commit_with(self.db, queued)
+        if not outgoing:
+            return []
+        ids = {event_id: int(row_id) for row_id, event_id in rows[-1]}
+        return [ids[o.event.id] for o in outgoing]
+
+    @property
+    def _connected(self) -> Connection:
+        assert self._connection is not None, "unit of work used outside 'with'"
+        return self._connection
 
 
 @dataclass
@@ -154,18 +207,17 @@ class _Inbox:
         return not self.none_sourceless
 
 
-_OUTBOXES: WeakKeyDictionary[MetaData, Outbox] = WeakKeyDictionary()
-
-
-def _outbox_of(metadata: MetaData) -> Outbox:
-    """One per worker's tables, so that its statement is built (and its key cached) once."""
-    if metadata not in _OUTBOXES:
-        _OUTBOXES[metadata] = Outbox(metadata)
-    return _OUTBOXES[metadata]
-
-
 #: per engine (one per service and process), so that each database is checked once
 _STATEMENTS: WeakKeyDictionary[Engine, _Inbox] = WeakKeyDictionary()
+_PIPELINED: WeakKeyDictionary[Engine, pipelined.Statements] = WeakKeyDictionary()
+
+
+def _pipelined_statements(engine: Engine) -> pipelined.Statements | None:
+    if engine.dialect.name != "postgresql":
+        return None
+    if engine not in _PIPELINED:
+        _PIPELINED[engine] = pipelined.Statements.of(engine)
+    return _PIPELINED[engine]
 
 
 def _inbox_statements(engine: Engine, metadata: MetaData) -> _Inbox:

@@ -9,13 +9,26 @@ from uuid import uuid4
 
 import pytest
 from sqlalchemy import func, insert, select, text
+from sqlalchemy.exc import IntegrityError
 
+from contracts.envelope import EVENTS_EXCHANGE, CloudEvent
 from services.runtime.clock import SystemClock
 from services.runtime.database import create_service_engine
 from services.runtime.delivery import DeadLetter, Done, Retry
+from services.runtime.deps import Outgoing
+from services.runtime.outbox import Outbox
 from services.runtime.processor import Processor
 from services.runtime.settings import Settings
-from tests.support.ledger import WORKER, Credit, count_credits, delivery, metadata
+from services.runtime.unit_of_work import InboxKey, UnitOfWork
+from tests.support.ledger import (
+    WORKER,
+    Credit,
+    count_credits,
+    credit_rows,
+    credits,
+    delivery,
+    metadata,
+)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -73,3 +86,17 @@ def test_a_row_recorded_before_the_inbox_knew_sources_still_counts(processor: Pr
     outcome = processor.process(message)
     assert isinstance(outcome, Done) and outcome.duplicate
     assert count_credits(processor) == 0
+
+
+def test_a_commit_whose_outbox_insert_fails_keeps_nothing_of_the_message(
+        processor: Processor) -> None:
+    first = processor.process(delivery(Credit(account="A1", amount=5), event_id="evt-1"))
+    assert isinstance(first, Done)
+    published = Outbox(metadata).pending(processor.engine, datetime.max.replace(tzinfo=UTC))
+    taken = CloudEvent.model_validate_json(published[0].body)  # an event id the outbox holds
+    with pytest.raises(IntegrityError), \
+            UnitOfWork(processor.engine, metadata, SystemClock()) as uow:
+        uow.claim(WORKER.name, InboxKey("test", "evt-2", "digest"))
+        uow.db.execute(insert(credits).values(account="A2", amount=1))
+        uow.commit([Outgoing(EVENTS_EXCHANGE, taken.type, taken)])
+    assert credit_rows(processor) == ["A1"] and inbox_rows(processor) == 1

@@ -2,7 +2,9 @@
 
 Rows are published right after their transaction commits; a sweep republishes any row left
 unconfirmed (a crash between commit and publish, a lost connection). Consumers deduplicate by
-event id, so publishing a row twice is harmless; never publishing it is not.
+event id, so publishing a row twice is harmless; never publishing it is not. A confirmed row
+is deleted by the worker's next transaction, or, when no message comes within a flush period,
+by a deletion of its own.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from services.runtime.delivery import PublishedRecord
-from services.runtime.outbox import Outbox, sweep_cutoff
+from services.runtime.outbox import outbox_of, sweep_cutoff
 from services.runtime.processor import Processor
 
 FLUSH_EVERY_S = 0.25
@@ -39,7 +41,7 @@ class OutboxRelay:
         self._publisher = publisher
         self._sweep_every_s = sweep_every_s
         self._in_flight: dict[str, set[int]] = {name: set() for name in self._processors}
-        self._confirmed: dict[str, list[int]] = {name: [] for name in self._processors}
+        self._forgetting: set[str] = set()  # workers with a deletion queued on their thread
 
     def start(self) -> None:
         self._sweep()
@@ -59,18 +61,21 @@ class OutboxRelay:
                 self._in_flight[name].add(record.outbox_id)
 
     def flush_confirmed(self) -> None:
-        for name, ids in self._confirmed.items():
-            if ids:
-                processor = self._processors[name]
-                outbox = Outbox(processor.worker.tables)
-                self._executors[name].submit(outbox.forget_published, processor.engine,
-                                             list(ids))
-                ids.clear()
+        """Queue a deletion of the confirmed rows on each worker's thread that holds some; a
+        message queued before it takes them into its own transaction first."""
+        for name, processor in self._processors.items():
+            if len(processor.confirmed) and name not in self._forgetting:
+                self._forgetting.add(name)
+                future = self._executors[name].submit(processor.forget_confirmed)
+                future.add_done_callback(partial(self._forgotten, name))
+
+    def _forgotten(self, name: str, _future: Future[None]) -> None:
+        self._forgetting.discard(name)
 
     def _on_confirm(self, name: str, outbox_id: int, ok: bool) -> None:
         self._in_flight[name].discard(outbox_id)
         if ok:
-            self._confirmed[name].append(outbox_id)
+            self._processors[name].confirmed.add(outbox_id)
 
     def _flush_loop(self) -> None:
         self.flush_confirmed()
@@ -79,7 +84,7 @@ class OutboxRelay:
     def _sweep(self) -> None:
         cutoff = sweep_cutoff(datetime.now(UTC), SWEEP_GRACE_S)
         for name, processor in self._processors.items():
-            outbox = Outbox(processor.worker.tables)
+            outbox = outbox_of(processor.worker.tables)
             future = self._executors[name].submit(outbox.pending, processor.engine, cutoff)
             future.add_done_callback(partial(self._sweep_done, processor))
         self._publisher.call_later(self._sweep_every_s, self._sweep)
