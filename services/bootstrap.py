@@ -65,10 +65,6 @@ class App:
             processor.engine.dispose()
 
 
-def _nothing(settings: Settings) -> None:
-    return None
-
-
 # What a worker's settings must hold before it starts (a mistake stops it, with the setting).
 STARTUP_CHECKS: dict[str, Callable[[Settings], None]] = {
     "notification": check_recipients,
@@ -90,8 +86,8 @@ def bootstrap(
     clock = clock or SystemClock()
     if configure_logs:
         configure_logging(settings.log_level, settings.log_json)
-    for name in names:
-        STARTUP_CHECKS.get(name, _nothing)(settings)
+    for check in (STARTUP_CHECKS[name] for name in names if name in STARTUP_CHECKS):
+        check(settings)
     processors = {}
     time_limit = TimeLimit(settings.handler_time_limit_s)
     for spec in [*(worker(name) for name in names), *workers]:
