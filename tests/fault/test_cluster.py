@@ -78,17 +78,20 @@ def test_a_node_stopping_mid_batch_loses_no_request(cluster: Cluster, tmp_path: 
     assert per_kind[("outcome", "sms")] == per_kind[("outcome", "letter")] == REQUESTS
 
 
+NACK_RETRIES = 90  # seconds: a leader election under load may take a minute
+
+
 def _submit(harness: RabbitHarness, events: list[CloudEvent]) -> None:
     """As the call centre publishes: a publish the broker nacks (a queue's leader moving to
     another node just after one stopped) is sent again; the intake's id makes it one."""
     try:
         for event in events:
-            for attempt in range(10):
+            for attempt in range(NACK_RETRIES):
                 try:
                     submit(harness, event)
                     break
                 except pika.exceptions.NackError:
-                    if attempt == 9:
+                    if attempt == NACK_RETRIES - 1:
                         raise
                     time.sleep(1)
     finally:
