@@ -2,9 +2,10 @@
 
     python -m bench.flood [--requests 10000] [--database-url postgresql://…/db | --sqlite]
 
-Prints the drain time (first publish to last request completed) and each worker process's
+Prints the drain time (first publish to last request completed), each worker process's
 resident memory (VmRSS, sampled through the drain, and its peak VmHWM from /proc), which must
-stay flat however deep the queues. The services run on PostgreSQL, in a database of this run's
+stay flat however deep the queues, and the CPU time each process, PostgreSQL and RabbitMQ
+spent on the flood, per request. The services run on PostgreSQL, in a database of this run's
 own created beside the one ``--database-url`` (or ``DSR_BENCH_DATABASE_URL``, default the
 local ``test`` database) names and dropped at the end; ``--sqlite`` puts them on SQLite files.
 """
@@ -24,6 +25,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from bench.cpu import CpuMeter
 from contracts.envelope import CONTENT_TYPE, EVENTS_EXCHANGE
 from contracts.vocabulary import Right
 from services.bootstrap import App, bootstrap
@@ -119,6 +121,8 @@ def main() -> None:
         processes = WorkerProcesses(url, Path(data_dir), database_url=database_url)
         processes.start_all()
         pids = {n: p.pid for n, p in processes.running.items()}
+        meter = CpuMeter(pids)
+        meter.start()
         started = time.perf_counter()
         try:
             publish_all(url, args.requests)
@@ -126,6 +130,7 @@ def main() -> None:
             samples = drain(app, args.requests, started, pids)
             drained = time.perf_counter() - started
             peaks = {n: rss_mb(pid) for n, pid in pids.items()}
+            cpu = meter.stop()
         finally:
             processes.stop_all()
             app.dispose()
@@ -142,6 +147,20 @@ def main() -> None:
         table.add_row(f"RSS {name} (MiB): first sample, last, peak",
                       f"{rss[0]:,.1f}, {rss[-1]:,.1f}, {peak:,.1f}")
     console.print(table)
+    console.print(cpu_table(cpu, drained, args.requests))
+
+
+def cpu_table(cpu: dict[str, float], drained: float, requests: int) -> Table:
+    cores = os.cpu_count() or 1
+    table = Table(title=f"CPU time during the flood ({cores} cores, {drained * cores:,.0f} "
+                        "CPU-seconds available)")
+    for column in ("process", "CPU s", "% of the machine", "ms per request"):
+        table.add_column(column, justify="left" if column == "process" else "right")
+    for name, seconds in [*sorted(cpu.items(), key=lambda item: -item[1]),
+                          ("all", sum(cpu.values()))]:
+        table.add_row(name, f"{seconds:,.1f}", f"{100 * seconds / (drained * cores):.0f} %",
+                      f"{1000 * seconds / requests:,.1f}")
+    return table
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 Each run gets a database of its own (beside ``DSR_BENCH_DATABASE_URL``, default the local
 ``test`` database) and the broker of ``DSR_AMQP_URL``. Beside the drain times and their ratio
 it prints where the time went: the CPU seconds each worker's processes used and PostgreSQL's
-own, as a share of the machine's CPU time during the drain.
+and RabbitMQ's own, as a share of the machine's CPU time during the drain.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from bench.cpu import CpuMeter
 from bench.flood import drain, publish_all
 from services.bootstrap import bootstrap
 from tests.conftest import embedded_settings
@@ -30,7 +31,6 @@ from tests.support.processes import WorkerProcesses
 from tests.support.subjects import seeded
 
 console = Console()
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -38,29 +38,6 @@ class Run:
     replicas: int
     drain_s: float
     cpu_s: dict[str, float]
-    postgres_cpu_s: float
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process (``/proc/PID/stat``), 0 once it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICKS
-
-
-def postgres_cpu() -> float:
-    """CPU time of every PostgreSQL process on this machine."""
-    total = 0.0
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() == "postgres":
-                    total += cpu_seconds(int(entry.name))
-            except OSError:
-                continue
-    return total
 
 
 def measure(replicas: int, requests: int, amqp_url: str, admin_url: str) -> Run:
@@ -76,23 +53,21 @@ def measure(replicas: int, requests: int, amqp_url: str, admin_url: str) -> Run:
                                         replicas=replicas)
             processes.start_all(timeout_s=180)
             try:
-                before = {i: cpu_seconds(p.pid) for i, p in processes.running.items()}
-                pg_before = postgres_cpu()
+                meter = CpuMeter({i: p.pid for i, p in processes.running.items()})
+                meter.start()
                 started = time.perf_counter()
                 publish_all(amqp_url, requests)
                 drain(app, requests, started)
                 drained = time.perf_counter() - started
                 used: dict[str, float] = defaultdict(float)
-                for instance, process in processes.running.items():
-                    used[instance.partition("#")[0]] += (cpu_seconds(process.pid)
-                                                         - before[instance])
-                pg_used = postgres_cpu() - pg_before
+                for name, seconds in meter.stop().items():
+                    used[name.partition("#")[0]] += seconds
             finally:
                 processes.stop_all()
                 app.dispose()
     finally:
         isolation.drop_database(admin_url, database)
-    return Run(replicas, drained, used, pg_used)
+    return Run(replicas, drained, used)
 
 
 def report(runs: list[Run], requests: int) -> None:
@@ -106,8 +81,6 @@ def report(runs: list[Run], requests: int) -> None:
     table.add_row("requests/s", *(f"{requests / r.drain_s:,.1f}" for r in runs))
     table.add_row("ratio of drain times (2 / 1)", "", f"{two.drain_s / one.drain_s:.2f}")
     cores = os.cpu_count() or 1
-    for run in runs:
-        run.cpu_s["postgres"] = run.postgres_cpu_s
     for name in sorted(one.cpu_s, key=lambda n: -one.cpu_s[n]):
         table.add_row(f"CPU {name} (s, % of the machine)",
                       *(f"{r.cpu_s[name]:,.1f} ({100 * r.cpu_s[name] / (r.drain_s * cores):.0f} %)"
