@@ -20,6 +20,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    true,
     update,
 )
 
@@ -120,24 +121,48 @@ def wanted(command: StoreCommand, offered: Iterable[Category]) -> list[Category]
 
 
 def span(db: Connection, source: Source, scope: Scope) -> Span:
-    table = source.table
-    columns: list[Any] = [func.count()]
-    if source.at:
-        columns += [func.min(table.c[source.at]), func.max(table.c[source.at])]
-    row = db.execute(select(*columns).select_from(table).where(source.where(scope))).one()
-    if not source.at:
-        return Span(int(row[0]))
-    return Span(int(row[0]), as_datetime(row[1]), as_datetime(row[2]))
+    return _spans(db, [source], scope)[0]
 
 
 def spans(db: Connection, sources: Sequence[Source], scope: Scope,
           categories: Iterable[Category]) -> dict[Category, Span]:
     """One span per category, summed over every source of that category."""
     result = {category: Span() for category in categories}
-    for source in sources:
-        if source.category in result:
-            result[source.category] = result[source.category].merge(span(db, source, scope))
+    chosen = [source for source in sources if source.category in result]
+    for source, found in zip(chosen, _spans(db, chosen, scope), strict=True):
+        result[source.category] = result[source.category].merge(found)
     return result
+
+
+def _spans(db: Connection, sources: Sequence[Source], scope: Scope) -> list[Span]:
+    """Each source's span, in one statement: one aggregate subquery per source (each keeps
+    its own column types, which a UNION would not), joined into a single row."""
+    if not sources:
+        return []
+    aggregates = [_aggregate(source, scope).subquery(f"s{index}")
+                  for index, source in enumerate(sources)]
+    joined: Any = aggregates[0]
+    for aggregate in aggregates[1:]:
+        joined = joined.join(aggregate, true())
+    row = db.execute(select(*(c for a in aggregates for c in a.c)).select_from(joined)).one()
+    found, at = [], 0
+    for source in sources:
+        if source.at:
+            found.append(Span(int(row[at]), as_datetime(row[at + 1]), as_datetime(row[at + 2])))
+            at += 3
+        else:
+            found.append(Span(int(row[at])))
+            at += 1
+    return found
+
+
+def _aggregate(source: Source, scope: Scope) -> Select[Any]:
+    table = source.table
+    columns: list[Any] = [func.count().label("records")]
+    if source.at:
+        columns += [func.min(table.c[source.at]).label("first"),
+                    func.max(table.c[source.at]).label("last")]
+    return select(*columns).select_from(table).where(source.where(scope))
 
 
 def inventory(store: Store, counts: Mapping[Category, Span], retention: Retention,
