@@ -10,6 +10,7 @@ concatenated column by column: ``row_to_json`` would cost twice as much per row.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from functools import reduce
 from json.encoder import encode_basestring
@@ -23,6 +24,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     Integer,
+    Select,
     String,
     Text,
     case,
@@ -31,14 +33,20 @@ from sqlalchemy import (
     literal,
     or_,
 )
+from sqlalchemy.sql.compiler import Compiled
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from contracts.vocabulary import Category
 from simulators.stores.sources import Scope, Source, SqlMask
 
 FLUSH_BYTES = 1 << 20
+COMPILED_SHAPES = 256  # a store has a dozen sources; the bound is only a safety
 MASK = "*"
 WHOLE, FRACTION = 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM', 'YYYY-MM-DD"T"HH24:MI:SS.USTZH:TZM'
+
+
+#: compiled line queries by shape; see ``_compiled``
+_COMPILED: OrderedDict[tuple[Any, ...], Compiled] = OrderedDict()
 
 
 class LineSink(Protocol):
@@ -90,15 +98,12 @@ def copy_lines(db: Connection, out: LineSink, source: Source, scope: Scope,
                   value]
     parts.append(_text("}}"))
     line = reduce(lambda left, right: left.concat(right), parts)
-    translate = db.get_execution_options().get("schema_translate_map")
-    compiled = query.with_only_columns(line).compile(
-        dialect=db.dialect, schema_translate_map=translate,
-        render_schema_translate=bool(translate))
+    sql, params = _compiled(db, query.with_only_columns(line))
     cursor = db.connection.driver_connection.cursor()  # type: ignore[union-attr]
     cursor.execute("SET LOCAL TimeZone = 'UTC'")
     pending: list[bytes] = []
     size = 0
-    with cursor.copy(f"COPY ({compiled}) TO STDOUT", compiled.params) as copy:
+    with cursor.copy(f"COPY ({sql}) TO STDOUT", params) as copy:
         for row in copy:
             pending.append(bytes(row))
             size += len(row)
@@ -107,6 +112,26 @@ def copy_lines(db: Connection, out: LineSink, source: Source, scope: Scope,
                 pending, size = [], 0
     out.write_bytes(_unescaped(pending))
     out.counts[source.category] += cursor.rowcount
+
+
+def _compiled(db: Connection, statement: Select[Any]) -> tuple[str, dict[str, Any]]:
+    """The statement's SQL and its parameters. Compiling a line's expression costs more than
+    the export of a light subject, so the SQL is compiled once per shape (SQLAlchemy's cache
+    key: the statement without its values), and each export binds its own values to it."""
+    translate = db.get_execution_options().get("schema_translate_map")
+    key = statement._generate_cache_key()
+    shape = None if key is None else (key.key, db.dialect, frozenset((translate or {}).items()))
+    compiled = None if shape is None else _COMPILED.get(shape)
+    if compiled is None:
+        compiled = statement.compile(dialect=db.dialect, schema_translate_map=translate,
+                                     render_schema_translate=bool(translate), cache_key=key)
+        if shape is not None:
+            _COMPILED[shape] = compiled
+            while len(_COMPILED) > COMPILED_SHAPES:
+                _COMPILED.popitem(last=False)
+    params = compiled.construct_params(
+        extracted_parameters=None if key is None else key.bindparams)
+    return str(compiled), dict(params or {})
 
 
 def iso_timestamp(value: ColumnElement[Any]) -> ColumnElement[Any]:

@@ -88,6 +88,18 @@ def test_the_export_shows_the_rib_only_by_its_last_four_digits(stores: Stores) -
     assert counts[("contact", "export")]["records"] == 1
 
 
+def test_exports_of_two_subjects_in_turn_each_hold_only_their_own_accounts(
+        stores: Stores) -> None:
+    """On PostgreSQL the export's SQL is compiled once and bound anew for each subject."""
+    for code in ("CM-100009", "CM-100001", "CM-100009"):
+        result = stores.send("billing", "export", customer_code=code)
+        lines = [json.loads(line) for line in
+                 stores.read_export(result["export_ref"]).splitlines()]
+        accounts_named = {line["record"]["account_no"] for line in lines
+                          if "account_no" in line["record"]}
+        assert accounts_named == {code.replace("CM-", "AC-")}
+
+
 def test_the_billing_address_follows_a_corrected_address(stores: Stores) -> None:
     new = "Rue 420, Porte 12, Badalabougou, Bamako"
     result = stores.send("billing", "rectify", customer_code="CM-100001",
