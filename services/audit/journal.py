@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from contracts.envelope import CloudEvent
 from contracts.vocabulary import RequestState
@@ -37,6 +37,20 @@ def incoming(deps: Deps) -> CloudEvent:
     return deps.incoming
 
 
+_T, _R = chain_head.c, register.c
+# built once: SQLAlchemy then skips building each statement and its cache key per event
+_LOCK_HEAD = (update(chain_head).where(_T.id == 1).values(updated_at=bindparam("now"))
+              .returning(_T.last_sequence, _T.last_hash))
+_ADVANCE_HEAD = (update(chain_head)
+                 .where(_T.id == 1, _T.last_sequence == bindparam("previous_sequence"))
+                 .values(last_sequence=bindparam("new_sequence"),
+                         last_hash=bindparam("new_hash"), updated_at=bindparam("now")))
+_ADD_ENTRY = insert(audit_entries)
+_REGISTER_ROW = select(register).where(_R.reference == bindparam("reference"))
+_ADD_REGISTER_ROW = insert(register)
+_UPDATE_REGISTER_ROW = update(register).where(_R.reference == bindparam("row_reference"))
+
+
 def _lock_head(db: Connection, now: datetime) -> Row[Any, Any]:
     """Take the chain's write lock and read the head, in one statement.
 
@@ -45,15 +59,13 @@ def _lock_head(db: Connection, now: datetime) -> Row[Any, Any]:
     the latest. On PostgreSQL the UPDATE locks the row, as ``FOR UPDATE`` does, and returns
     the row as the last committed writer left it.
     """
-    t = chain_head.c
-    head = db.execute(update(chain_head).where(t.id == 1).values(updated_at=now)
-                      .returning(t.last_sequence, t.last_hash)).first()
+    head = db.execute(_LOCK_HEAD, {"now": now}).first()
     if head is not None:
         return head
     # tables created without the after_create hook: start the chain
     db.execute(insert(chain_head).values(id=1, last_sequence=0, last_hash=GENESIS,
                                          updated_at=now))
-    return db.execute(select(t.last_sequence, t.last_hash).where(t.id == 1)
+    return db.execute(select(_T.last_sequence, _T.last_hash).where(_T.id == 1)
                       .with_for_update()).one()
 
 
@@ -67,14 +79,14 @@ def append(deps: Deps, reference: str, summary: Mapping[str, Any]) -> int:
     stored = plain_summary(summary)
     digest = entry_hash(sequence, reference, event.type, event.id, event.source, event.time,
                         now, stored, previous)
-    deps.db.execute(insert(audit_entries).values(
-        sequence=sequence, reference=reference, event_type=event.type, event_id=event.id,
-        source=event.source, occurred_at=event.time, recorded_at=now, summary=stored,
-        previous_hash=previous, entry_hash=digest))
-    moved = deps.db.execute(
-        update(chain_head)
-        .where(chain_head.c.id == 1, chain_head.c.last_sequence == head.last_sequence)
-        .values(last_sequence=sequence, last_hash=digest, updated_at=now)).rowcount
+    deps.db.execute(_ADD_ENTRY, {
+        "sequence": sequence, "reference": reference, "event_type": event.type,
+        "event_id": event.id, "source": event.source, "occurred_at": event.time,
+        "recorded_at": now, "summary": stored, "previous_hash": previous,
+        "entry_hash": digest})
+    moved = deps.db.execute(_ADVANCE_HEAD, {
+        "previous_sequence": head.last_sequence, "new_sequence": sequence,
+        "new_hash": digest, "now": now}).rowcount
     if moved != 1:
         raise RetryLater("the audit chain head moved concurrently")
     return sequence
@@ -91,8 +103,7 @@ def touch_register(deps: Deps, reference: str, sequence: int, *, create: bool = 
     one) back to manual review. ``None`` values never erase what is known; the first
     escalation and breach are kept.
     """
-    t = register.c
-    row = deps.db.execute(select(register).where(t.reference == reference)).first()
+    row = deps.db.execute(_REGISTER_ROW, {"reference": reference}).first()
     if row is None and not create:
         return
     known = dict(row._mapping) if row is not None else {}
@@ -109,9 +120,9 @@ def touch_register(deps: Deps, reference: str, sequence: int, *, create: bool = 
         changes["identity"] = identity
     changes.update(last_sequence=sequence, updated_at=deps.now())
     if row is None:
-        deps.db.execute(insert(register).values(reference=reference, **changes))
+        deps.db.execute(_ADD_REGISTER_ROW, {"reference": reference, **changes})
     else:
-        deps.db.execute(update(register).where(t.reference == reference).values(**changes))
+        deps.db.execute(_UPDATE_REGISTER_ROW, {"row_reference": reference, **changes})
 
 
 def _moves_forward(current: str | None, state: str) -> bool:
