@@ -2,10 +2,18 @@
 
 Everything pika is touched on the I/O thread only; handlers run on one executor per worker
 and hand their outcome back with ``add_callback_threadsafe``.
+
+A publish the broker nacks, or never confirms, was not stored in every queue it was routed
+to. After a quorum queue's leader left with its node, a channel opened before the election
+may go on failing every publish to that queue, while a new channel reaches the new leader
+(RabbitMQ 3.10, seen in the local cluster test). So a failed confirm replaces the confirming
+channel (at most once per ``RENEW_EVERY_S``): the confirms awaited on the old one count as
+failed, and the outbox relay's sweep publishes those rows again.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
@@ -28,6 +36,7 @@ from services.runtime.settlement import settle
 
 log = structlog.get_logger()
 PERSISTENT = 2
+RENEW_EVERY_S = 5.0
 
 
 class AmqpSession:
@@ -42,6 +51,9 @@ class AmqpSession:
         self._relay = OutboxRelay(processors, executors, self, settings.outbox_sweep_s)
         self._connection: pika.SelectConnection | None = None
         self._publisher: Channel | None = None
+        self._retired: set[int] = set()  # channel numbers of confirming channels replaced
+        self._renewing = False
+        self._renewed_at = float("-inf")
         self._consumers: list[tuple[Channel, str]] = []
         self._in_flight = 0
         self._stopping = False
@@ -89,9 +101,7 @@ class AmqpSession:
         connection.channel(on_open_callback=self._on_publisher_open)
 
     def _on_publisher_open(self, channel: Channel) -> None:
-        self._publisher = channel
-        channel.add_on_close_callback(self._on_channel_closed)
-        channel.confirm_delivery(self._on_confirm)
+        self._use_publisher(channel)
         assert self._connection is not None
         for processor in self._processors:
             self._connection.channel(on_open_callback=partial(self._start_consuming, processor))
@@ -150,14 +160,44 @@ class AmqpSession:
             self.publish(reply.exchange, reply.routing_key, reply.body, lambda _ok: None,
                          correlation_id=reply.correlation_id)
 
-    def _on_confirm(self, frame: Any) -> None:
+    def _use_publisher(self, channel: Channel) -> None:
+        channel.add_on_close_callback(self._on_channel_closed)
+        channel.confirm_delivery(partial(self._on_confirm, channel))
+        self._publisher = channel
+
+    def _on_confirm(self, channel: Channel, frame: Any) -> None:
+        if channel is not self._publisher:
+            return  # a replaced channel's late answer: its confirms were counted failed
         method = frame.method
-        self._confirms.confirmed(method.delivery_tag, bool(method.multiple),
-                                 isinstance(method, Basic.Ack))
+        stored = isinstance(method, Basic.Ack)
+        self._confirms.confirmed(method.delivery_tag, bool(method.multiple), stored)
+        if not stored:
+            self._renew_publisher("the broker nacked a publish")
 
     def _tick(self) -> None:
-        self._confirms.expire(self._settings.confirm_timeout_s)
+        if self._confirms.expire(self._settings.confirm_timeout_s):
+            self._renew_publisher("a publish was not confirmed in time")
         self.call_later(1.0, self._tick)
+
+    def _renew_publisher(self, why: str) -> None:
+        """Open a new confirming channel to replace the current one (see the module's doc)."""
+        connection = self._connection
+        now = time.monotonic()
+        if (self._renewing or self._stopping or now - self._renewed_at < RENEW_EVERY_S
+                or connection is None or not connection.is_open):
+            return
+        self._renewing, self._renewed_at = True, now
+        log.warning("amqp.publisher_renewed", reason=why)
+        connection.channel(on_open_callback=self._on_renewed_publisher)
+
+    def _on_renewed_publisher(self, channel: Channel) -> None:
+        old = self._publisher
+        self._renewing = False
+        self._use_publisher(channel)
+        self._confirms.fail_all()
+        if old is not None and old.is_open:
+            self._retired.add(old.channel_number)
+            old.close()
 
     def _begin_stop(self) -> None:
         self._stopping = True
@@ -177,6 +217,9 @@ class AmqpSession:
             self._connection.close()
 
     def _on_channel_closed(self, channel: Channel, reason: Exception) -> None:
+        if channel.channel_number in self._retired and channel is not self._publisher:
+            self._retired.discard(channel.channel_number)
+            return
         if not self._stopping:
             self._halt(f"channel {channel.channel_number} closed: {reason}")
 
