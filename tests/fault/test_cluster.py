@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from contracts.envelope import CloudEvent
 from contracts.vocabulary import Right
-from services.bootstrap import bootstrap
+from services.bootstrap import App, bootstrap
 from services.notification.tables import outbound_messages
 from tests.conftest import embedded_settings
 from tests.support.cluster import Cluster, available, wait
@@ -57,9 +57,9 @@ def test_a_node_stopping_mid_batch_loses_no_request(cluster: Cluster, tmp_path: 
     events = [request_for(PEOPLE[n % len(PEOPLE)], RIGHTS[n % len(RIGHTS)], f"call-{n}")
               for n in range(REQUESTS)]
     try:
-        _submit(RabbitHarness(app, first.url), events[: REQUESTS // 2])
+        _submit(app, first.url, events[: REQUESTS // 2])
         cluster.stop_node(first)
-        _submit(RabbitHarness(app, others[0].url), events[REQUESTS // 2:])
+        _submit(app, others[0].url, events[REQUESTS // 2:])
         wait(lambda: final_count(app) >= REQUESTS, 900, "requests not all completed")
         crashed = [name for name, process in workers.running.items()
                    if process.poll() is not None]
@@ -81,9 +81,11 @@ def test_a_node_stopping_mid_batch_loses_no_request(cluster: Cluster, tmp_path: 
 NACK_RETRIES = 90  # seconds: a leader election under load may take a minute
 
 
-def _submit(harness: RabbitHarness, events: list[CloudEvent]) -> None:
+def _submit(app: App, url: str, events: list[CloudEvent]) -> None:
     """As the call centre publishes: a publish the broker nacks (a queue's leader moving to
-    another node just after one stopped) is sent again; the intake's id makes it one."""
+    another node just after one stopped) is sent again on a new connection, since a channel
+    opened before the election may go on failing that queue; the intake's id makes it one."""
+    harness = RabbitHarness(app, url)
     try:
         for event in events:
             for attempt in range(NACK_RETRIES):
@@ -93,6 +95,7 @@ def _submit(harness: RabbitHarness, events: list[CloudEvent]) -> None:
                 except pika.exceptions.NackError:
                     if attempt == NACK_RETRIES - 1:
                         raise
+                    harness.close()  # the next publish opens a new connection
                     time.sleep(1)
     finally:
         harness.close()
