@@ -39,7 +39,6 @@ class CpuMeter:
 
     def __init__(self, pids: Mapping[str, int]) -> None:
         self.pids = dict(pids)
-        self.used: dict[str, float] = {}
         self._before: dict[str, float] = {}
 
     def _now(self) -> dict[str, float]:
@@ -51,5 +50,4 @@ class CpuMeter:
 
     def stop(self) -> dict[str, float]:
         after = self._now()
-        self.used = {name: after[name] - self._before.get(name, 0.0) for name in after}
-        return self.used
+        return {name: after[name] - self._before.get(name, 0.0) for name in after}

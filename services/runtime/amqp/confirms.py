@@ -32,13 +32,12 @@ class ConfirmTracker:
             if entry is not None:
                 entry[1](ok)
 
-    def fail_all(self) -> int:
+    def fail_all(self) -> None:
         """The confirming channel is being replaced: every confirm still awaited is a failure,
-        and the next channel numbers its publishes from 1 again. Returns how many."""
+        and the next channel numbers its publishes from 1 again."""
         waiting, self._waiting, self._last_tag = self._waiting, {}, 0
         for _, callback in waiting.values():
             callback(False)
-        return len(waiting)
 
     def expire(self, timeout_s: float) -> int:
         """Treat confirms older than ``timeout_s`` as failures; return how many."""

@@ -51,7 +51,6 @@ class AmqpSession:
         self._relay = OutboxRelay(processors, executors, self, settings.outbox_sweep_s)
         self._connection: pika.SelectConnection | None = None
         self._publisher: Channel | None = None
-        self._retired: set[int] = set()  # channel numbers of confirming channels replaced
         self._renewing = False
         self._renewed_at = float("-inf")
         self._consumers: list[tuple[Channel, str]] = []
@@ -161,7 +160,7 @@ class AmqpSession:
                          correlation_id=reply.correlation_id)
 
     def _use_publisher(self, channel: Channel) -> None:
-        channel.add_on_close_callback(self._on_channel_closed)
+        channel.add_on_close_callback(self._on_publisher_closed)
         channel.confirm_delivery(partial(self._on_confirm, channel))
         self._publisher = channel
 
@@ -196,7 +195,6 @@ class AmqpSession:
         self._use_publisher(channel)
         self._confirms.fail_all()
         if old is not None and old.is_open:
-            self._retired.add(old.channel_number)
             old.close()
 
     def _begin_stop(self) -> None:
@@ -216,10 +214,11 @@ class AmqpSession:
         if self._connection is not None and self._connection.is_open:
             self._connection.close()
 
+    def _on_publisher_closed(self, channel: Channel, reason: Exception) -> None:
+        if channel is self._publisher:  # a replaced confirming channel closes quietly
+            self._on_channel_closed(channel, reason)
+
     def _on_channel_closed(self, channel: Channel, reason: Exception) -> None:
-        if channel.channel_number in self._retired and channel is not self._publisher:
-            self._retired.discard(channel.channel_number)
-            return
         if not self._stopping:
             self._halt(f"channel {channel.channel_number} closed: {reason}")
 
