@@ -60,7 +60,10 @@ def send_sms(task: NoticeTask, ledger: Ledger, ports: SmsPorts) -> None:
 
 def _submit_part(task: NoticeTask, ledger: Ledger, ports: SmsPorts, number: int, part: bytes,
                  encoded: encoding.Encoded) -> str:
-    ports.pace.acquire()  # before the mark: a crash must not find it marked, then idle
+    # the slot and the bind before the mark: a crash must find a marked part on its way to the
+    # SMSC, not one still waiting for its turn or for a bind
+    ports.pace.acquire()
+    ports.gateway.ready()
     ledger.submitting(task.notice_id, number)
     try:
         message_id = ports.gateway.submit(task.recipient.lstrip("+"), part,

@@ -23,6 +23,10 @@ class InDoubt(GatewayUnavailable):
 
 
 class SmsGateway(Protocol):
+    def ready(self) -> None:
+        """Be able to submit at once (bound); ``GatewayUnavailable`` if it cannot be now."""
+        ...
+
     def submit(self, destination: str, short_message: bytes, *, data_coding: int,
                esm_class: int) -> str:
         """Submit one part; return the SMSC's message id."""

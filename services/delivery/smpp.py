@@ -29,6 +29,7 @@ RETRY_LATER = {c.SMPP_ESME_RSYSERR, c.SMPP_ESME_RMSGQFUL, c.SMPP_ESME_RTHROTTLED
                c.SMPP_ESME_RSUBMITFAIL}
 THROTTLED_TRIES = 5
 TON_NETWORK_SPECIFIC, TON_INTERNATIONAL, NPI_ISDN = 3, 1, 1
+UNREACHABLE = (OSError, smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUError)
 
 
 def _client(settings: Settings, mode: str) -> Any:
@@ -47,6 +48,14 @@ class SmppGateway:
         self._local = threading.local()
         self._binds: set[Any] = set()
         self._lock = threading.Lock()
+
+    def ready(self) -> None:
+        """Bind this thread now, so that a part marked submitting goes out at once."""
+        try:
+            self._bound()
+        except UNREACHABLE as e:
+            self._drop()
+            raise GatewayUnavailable(f"SMSC unreachable: {e!r}") from e
 
     def submit(self, destination: str, short_message: bytes, *, data_coding: int,
                esm_class: int) -> str:
@@ -71,12 +80,12 @@ class SmppGateway:
                 dest_addr_npi=NPI_ISDN, destination_addr=destination,
                 short_message=short_message, data_coding=data_coding, esm_class=esm_class,
                 registered_delivery=1 if self._settings.smsc_receipts else 0)
-        except (OSError, smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUError) as e:
+        except UNREACHABLE as e:
             self._drop()
             raise GatewayUnavailable(f"SMSC unreachable: {e!r}") from e
         try:
             return self._answer(client, pdu.sequence)
-        except (OSError, smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUError) as e:
+        except UNREACHABLE as e:
             self._drop()
             raise InDoubt(f"SMSC connection lost awaiting submit_sm_resp: {e!r}") from e
 
@@ -136,7 +145,7 @@ def _alive(client: Any) -> bool:
             if not sock.recv(1, socket.MSG_PEEK):
                 return False
             pdu = client.read_pdu()
-        except (OSError, smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUError):
+        except UNREACHABLE:
             return False
         if pdu.command == "enquire_link":
             client._enquire_link_received(pdu)

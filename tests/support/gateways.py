@@ -19,11 +19,17 @@ from services.runtime.settings import Settings
 
 @dataclass
 class FakeSmsc:
-    """Accepts every part, unless told to fail the next ones (unavailable or in doubt)."""
+    """Accepts every part, unless told to fail the next ones (unavailable or in doubt), or
+    to fail the next binds (``unbindable``: an exception to raise)."""
 
     accepted: list[tuple[str, bytes]] = field(default_factory=list)
     unavailable: int = 0
     in_doubt: int = 0
+    unbindable: list[BaseException] = field(default_factory=list)
+
+    def ready(self) -> None:
+        if self.unbindable:
+            raise self.unbindable.pop(0)
 
     def submit(self, destination: str, short_message: bytes, *, data_coding: int,
                esm_class: int) -> str:

@@ -122,6 +122,26 @@ def test_a_part_in_doubt_is_not_sent_twice(settings: Settings) -> None:
     assert published(app)[-1]["state"] == "sent"
 
 
+class Killed(BaseException):
+    """The worker process dies here (SIGKILL): nothing after it runs."""
+
+
+def test_a_worker_dying_while_it_binds_leaves_no_part_in_doubt(settings: Settings) -> None:
+    """After a restart each thread binds again; dying then must not leave the part marked as
+    submitting (in doubt, never sent again) when it never reached the SMSC."""
+    _, ledger = ledger_on(settings)
+    smsc, task = FakeSmsc(unbindable=[GatewayUnavailable("bind refused"), Killed()]), notice()
+    ports = channels.SmsPorts(smsc, NoWait())
+    with pytest.raises(GatewayUnavailable):
+        channels.send_sms(task, ledger, ports)
+    with pytest.raises(Killed):
+        channels.send_sms(task, ledger, ports)
+    assert ledger.parts(task.notice_id) == {}
+    channels.send_sms(task, ledger, ports)  # redelivered to the restarted worker
+    assert len(smsc.accepted) == 1
+    assert ledger.parts(task.notice_id) == {1: "id-1"}
+
+
 def test_nothing_goes_to_a_number_held_for_the_call_centre(settings: Settings) -> None:
     _, ledger = ledger_on(settings)
     smsc = FakeSmsc()
