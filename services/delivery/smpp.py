@@ -19,6 +19,7 @@ import smpplib.client
 import smpplib.consts as c
 import smpplib.exceptions
 import structlog
+from smpplib import smpp
 
 from services.delivery import receipts
 from services.delivery.ports import GatewayRefused, GatewayUnavailable, InDoubt
@@ -35,10 +36,24 @@ UNREACHABLE = (OSError, smpplib.exceptions.ConnectionError, smpplib.exceptions.P
 def _client(settings: Settings, mode: str) -> Any:
     client = smpplib.client.Client(settings.smsc_host, settings.smsc_port, timeout=10,
                                    allow_unknown_opt_params=True)
-    client.connect()
-    getattr(client, f"bind_{mode}")(system_id=settings.smsc_system_id,
-                                    password=settings.smsc_secret())
+    try:
+        client.connect()
+        getattr(client, f"bind_{mode}")(system_id=settings.smsc_system_id,
+                                        password=settings.smsc_secret())
+    except BaseException:
+        _close(client)
+        raise
     return client
+
+
+def _close(client: Any) -> None:
+    """Close a client's socket whatever its state. smpplib's ``disconnect`` warns unless the
+    bind was undone first, and a client whose connect or bind failed keeps its socket and warns
+    again when collected: noise in the logs for what the worker already reports."""
+    sock, client._socket = client._socket, None
+    if sock is not None:
+        sock.close()
+    client.state = c.SMPP_CLIENT_STATE_CLOSED
 
 
 class SmppGateway:
@@ -132,8 +147,7 @@ class SmppGateway:
 def _disconnect(client: Any, binds: set[Any], lock: threading.Lock) -> None:
     with lock:
         binds.discard(client)
-    with contextlib.suppress(Exception):  # already broken
-        client.disconnect()
+    _close(client)
 
 
 def _alive(client: Any) -> bool:
@@ -155,7 +169,12 @@ def _alive(client: Any) -> bool:
 
 
 class ReceiptListener:
-    """A receiver bind that hands every deliver_sm receipt to ``on_receipt``; reconnects."""
+    """A receiver bind that hands every deliver_sm receipt to ``on_receipt``; binds again when
+    the SMSC goes away, and unbinds when stopped (seen within ``POLL_S``)."""
+
+    POLL_S = 0.5
+    KEEPALIVE_S = 10.0  # an enquire_link after this long without a PDU
+    STOP_WAIT_S = 15.0  # a receipt being recorded, then the SMSC's unbind_resp
 
     def __init__(self, settings: Settings,
                  on_receipt: Callable[[receipts.Receipt], None]) -> None:
@@ -164,38 +183,58 @@ class ReceiptListener:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="smpp-receipts", daemon=True)
         self.bound = threading.Event()
-        self._client: Any = None
 
     def start(self) -> None:
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
-        client, self._client = self._client, None
-        if client is not None:
-            with contextlib.suppress(Exception):  # unblocks the read
-                client.disconnect()
+        if self._thread.is_alive():
+            self._thread.join(self.STOP_WAIT_S)
 
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                client = self._client = _client(self._settings, "receiver")
-                client.set_message_received_handler(self._received)
-                self.bound.set()
-                while not self._stop.is_set():
-                    client.read_once()
-                with contextlib.suppress(Exception):
-                    client.unbind()
-                client.disconnect()
-            except Exception as e:  # the SMSC went away: bind again
+                client = _client(self._settings, "receiver")
+            except UNREACHABLE as e:
+                self._lost(e)
+                continue
+            try:
+                self._listen(client)
+            except Exception as e:  # the SMSC went away, or a receipt could not be recorded
+                self._lost(e)  # (not acknowledged: the SMSC delivers it again)
+            finally:
                 self.bound.clear()
-                if self._stop.is_set():
-                    return
-                log.warning("smpp.receiver_lost", error=repr(e)[:200])
-                self._stop.wait(1.0)
+                _close(client)
+
+    def _listen(self, client: Any) -> None:
+        client.set_message_received_handler(self._received)
+        self.bound.set()
+        quiet_since = time.monotonic()
+        while not self._stop.is_set():
+            if select.select([client._socket], [], [], self.POLL_S)[0]:
+                client.read_once()
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= self.KEEPALIVE_S:
+                client.send_pdu(smpp.make_pdu("enquire_link", client=client))
+                quiet_since = time.monotonic()
+        _unbind(client)
+
+    def _lost(self, error: Exception) -> None:
+        if not self._stop.is_set():
+            log.warning("smpp.receiver_lost", error=repr(error)[:200])
+            self._stop.wait(1.0)
 
     def _received(self, pdu: Any) -> int:
         receipt = receipts.parse(int(pdu.esm_class or 0), pdu.short_message or b"")
         if receipt is not None:
             self._on_receipt(receipt)  # committed before deliver_sm_resp: nothing lost
         return int(c.SMPP_ESME_ROK)
+
+
+def _unbind(client: Any) -> None:
+    """Unbind, acknowledging the receipts that come before the SMSC's unbind_resp."""
+    client.send_pdu(smpp.make_pdu("unbind", client=client))
+    while (pdu := client.read_pdu()).command != "unbind_resp":
+        if pdu.command == "deliver_sm":
+            client._message_received(pdu)

@@ -3,18 +3,23 @@ while, failing for good, reporting a message undelivered. Nothing lost, nothing 
 
 from __future__ import annotations
 
+import gc
+import logging
 import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from dramatiq.brokers.stub import StubBroker
 
 from contracts.notification import Medium
 from services.bootstrap import App, bootstrap, delivery_worker
 from services.delivery.actors import TaskWorker
+from services.delivery.ports import GatewayUnavailable
 from services.delivery.queries import records
+from services.delivery.smpp import ReceiptListener, SmppGateway
 from tests.conftest import embedded_settings
 from tests.support.delivering import gateway_settings
 from tests.support.gateways import notice, published
@@ -127,3 +132,43 @@ def test_an_undelivered_receipt_fails_the_notice(tmp_path: Path) -> None:
         smsc.stop()
     assert sorted(e["state"] for e in events) == ["failed", "failed", "sent", "sent"]
     assert all("SMSC receipt" in (e["reason"] or "") for e in events if e["state"] == "failed")
+
+
+def test_a_stopping_worker_unbinds_from_the_smsc_without_a_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The SMSC's operators see every bind end with an unbind, and a receiver bind with no
+    receipt to bring is kept alive by enquire_link; the SREs' logs stay quiet on a clean stop."""
+    monkeypatch.setattr(ReceiptListener, "KEEPALIVE_S", 0.2)
+    smsc = SmscSimulator().start()
+    try:
+        with caplog.at_level(logging.WARNING), delivery_only(tmp_path, smsc) as (app, tasks):
+            send(tasks, 3)
+            run(tasks)
+            quiet = threading.Event()
+            while {r["state"] for r in records(app.engine("delivery"))} != {"delivered"}:
+                quiet.wait(0.05)
+            quiet.wait(1.0)  # no receipt left to bring: the receiver bind idles
+    finally:
+        smsc.stop()
+    binds = sum(n for command, n in smsc.received.items() if command.startswith("bind_"))
+    assert binds >= 2 and smsc.received["unbind"] == binds, "a transmitter and the receiver"
+    assert smsc.received["enquire_link"] >= 2
+    assert [r.getMessage() for r in caplog.records] == []
+
+
+def test_an_smsc_that_refuses_connections_leaves_no_client_open(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Each attempt during an outage is reported as unavailable (and retried); none leaves a
+    socket open for the collector to find and smpplib to warn about."""
+    smsc = SmscSimulator().start()
+    smsc.set_down(True)
+    gateway = SmppGateway(embedded_settings(tmp_path, **gateway_settings(smsc, 1)))
+    try:
+        with caplog.at_level(logging.WARNING):
+            for _ in range(3):
+                with pytest.raises(GatewayUnavailable, match="SMSC unreachable"):
+                    gateway.ready()
+            gc.collect()
+    finally:
+        smsc.stop()
+    assert [r.getMessage() for r in caplog.records] == []

@@ -56,6 +56,7 @@ class SmscSimulator:
 
     def __post_init__(self) -> None:
         self.accepted: list[Submitted] = []
+        self.received: Counter[str] = Counter()  # PDUs by command (bind_*, unbind, ...)
         self.throttled = 0
         self._ids = itertools.count(1)
         self._loop = asyncio.new_event_loop()
@@ -126,6 +127,7 @@ class SmscSimulator:
 
     async def _answer(self, pdu: object, writer: asyncio.StreamWriter) -> bool:
         command = pdu.command  # type: ignore[attr-defined]
+        self.received[command] += 1
         if command.startswith("bind_"):
             self._send(writer, pdu, f"{command}_resp", system_id="dsr-sim")
             if command in ("bind_receiver", "bind_transceiver"):
