@@ -19,5 +19,7 @@ def expire_unreceipted(tick: ClockTicked, deps: Deps) -> None:
         return  # no receiver bound: no receipt is awaited
     hours = deps.settings.sms_receipt_timeout_h
     reason = f"no delivery receipt within {hours:g} h"
-    for notice_id in repository.awaiting_receipt(deps, tick.now - timedelta(hours=hours), BATCH):
+    cutoff = tick.now - timedelta(hours=hours)
+    for notice_id in repository.awaiting_receipt(deps, cutoff, BATCH):
         repository.expire(deps, notice_id, reason)
+    repository.forget_early_receipts(deps, cutoff)

@@ -1,8 +1,14 @@
 """The delivery record of each notice: every change in one transaction with the event that
-tells it (``notification.delivery-updated.v1`` in delivery's outbox, published by the relay)."""
+tells it (``notification.delivery-updated.v1`` in delivery's outbox, published by the relay).
+
+A receipt can come before its part's message id is recorded. It is then kept
+(``early_receipts``) and matched by whichever comes second: each side commits its own write
+before it looks for the other's (the receipt, then the part; the message id, then in ``sent``
+the receipts), so at least one of them sees both; matching twice changes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,7 +18,7 @@ from sqlalchemy import Engine, Row, insert, select, update
 
 from contracts.notification import DeliveryState, DeliveryUpdated, Medium, NoticeTask
 from services.delivery import receipts
-from services.delivery.tables import deliveries, metadata, sms_parts
+from services.delivery.tables import deliveries, early_receipts, metadata, sms_parts
 from services.runtime.clock import Clock
 from services.runtime.commands import transaction
 from services.runtime.deps import Deps
@@ -79,9 +85,10 @@ class Ledger:
     def sent(self, task: NoticeTask, gateway_id: str | None, reason: str | None = None) -> None:
         """Taken by the gateway; an SMS whose receipts all came first moves on at once."""
         with self._transaction() as deps:
+            early = _match_early(deps, sms_parts.c.notice_id == task.notice_id)
             if _move(deps, task.notice_id, S.SENT, only_from=OPEN, gateway_id=gateway_id,
                      reason=reason):
-                _settle_parts(deps, task.notice_id, "")
+                _settle_parts(deps, task.notice_id, early[-1].error if early else "")
 
     def failed(self, notice_id: str, reason: str) -> None:
         self._move(notice_id, S.FAILED, reason=reason[:300])
@@ -97,13 +104,15 @@ class Ledger:
         if receipt.state is None:
             return
         with self._transaction() as deps:
-            found = deps.db.execute(select(sms_parts.c.notice_id).where(
-                sms_parts.c.message_id == receipt.message_id)).first()
-            if found is None:
+            if _apply(deps, receipt.message_id, receipt.state.value, receipt.error):
                 return
-            deps.db.execute(update(sms_parts).where(sms_parts.c.message_id == receipt.message_id)
-                            .values(state=receipt.state.value))
-            _settle_parts(deps, found.notice_id, receipt.error)
+            if _kept_early(deps, receipt.message_id) is None:  # the SMSC sent it again
+                deps.db.execute(insert(early_receipts).values(
+                    message_id=receipt.message_id, state=receipt.state.value,
+                    error=receipt.error[:10], received_at=deps.now()))
+        with self._transaction() as deps:  # the part may have been recorded meanwhile
+            for early in _match_early(deps, early_receipts.c.message_id == receipt.message_id):
+                _settle_parts(deps, early.notice_id, early.error)
 
     def _move(self, notice_id: str, state: DeliveryState, *,
               only_from: tuple[str, ...] = OPEN, **values: Any) -> bool:
@@ -124,6 +133,43 @@ def awaiting_receipt(deps: Deps, sent_before: datetime, limit: int) -> list[str]
 def expire(deps: Deps, notice_id: str, reason: str) -> bool:
     """A sent notice that will not be delivered: expired (its fallback follows)."""
     return _move(deps, notice_id, S.EXPIRED, only_from=(S.SENT.value,), reason=reason)
+
+
+def forget_early_receipts(deps: Deps, received_before: datetime) -> int:
+    """Receipts no recorded part ever claimed (its submit was in doubt after a crash, or the
+    message was not ours): dropped once their notice would have expired anyway."""
+    return int(deps.db.execute(early_receipts.delete().where(
+        early_receipts.c.received_at < received_before)).rowcount or 0)
+
+
+def _apply(deps: Deps, message_id: str, state: str, error: str) -> bool:
+    """The receipt's state on its part, and the notice settled if it can be; False when no
+    part has that message id (yet)."""
+    found = deps.db.execute(select(sms_parts.c.notice_id).where(
+        sms_parts.c.message_id == message_id)).first()
+    if found is None:
+        return False
+    deps.db.execute(update(sms_parts).where(sms_parts.c.message_id == message_id)
+                    .values(state=state))
+    _settle_parts(deps, found.notice_id, error)
+    return True
+
+
+def _match_early(deps: Deps, where: Any) -> Sequence[Row[str, str, str, str]]:
+    """The early receipts of the parts ``where`` picks, now on their parts and forgotten."""
+    e, p = early_receipts.c, sms_parts.c
+    matched = deps.db.execute(select(e.message_id, e.state, e.error, p.notice_id)
+                              .join(sms_parts, p.message_id == e.message_id).where(where)).all()
+    for early in matched:
+        deps.db.execute(update(sms_parts).where(p.message_id == early.message_id)
+                        .values(state=early.state))
+        deps.db.execute(early_receipts.delete().where(e.message_id == early.message_id))
+    return matched
+
+
+def _kept_early(deps: Deps, message_id: str) -> Row[Any] | None:
+    return deps.db.execute(select(early_receipts.c.message_id).where(
+        early_receipts.c.message_id == message_id)).first()
 
 
 def _settle_parts(deps: Deps, notice_id: str, error: str) -> None:

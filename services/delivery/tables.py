@@ -1,4 +1,5 @@
-"""Delivery's own tables: one row per notice, one per SMS part submitted."""
+"""Delivery's own tables: one row per notice, one per SMS part submitted, and the receipts
+that came before their part's message id was recorded."""
 
 from sqlalchemy import Column, Index, Integer, String, Table, Text, UniqueConstraint
 
@@ -34,6 +35,17 @@ sms_parts = Table(
     Column("state", String(12), comment="the receipt's: delivered, failed, expired"),
     Column("submitted_at", UtcDateTime(), nullable=False),
     UniqueConstraint("message_id", name="uq_sms_parts_message_id"),
+)
+
+# A receipt may come before its part's message id is recorded (an SMSC can report delivery
+# within milliseconds of its submit_sm_resp): it waits here until the part is recorded sent.
+early_receipts = Table(
+    "early_receipts",
+    metadata,
+    Column("message_id", String(65), primary_key=True),
+    Column("state", String(12), nullable=False, comment="delivered, failed, expired"),
+    Column("error", String(10), nullable=False, comment="the receipt's err: field"),
+    Column("received_at", UtcDateTime(), nullable=False, index=True),
 )
 
 # Each gateway's next free send slot, shared by the delivery replicas (shared_pace.py).

@@ -134,6 +134,26 @@ def test_an_undelivered_receipt_fails_the_notice(tmp_path: Path) -> None:
     assert all("SMSC receipt" in (e["reason"] or "") for e in events if e["state"] == "failed")
 
 
+def test_a_receipt_that_comes_before_its_message_id_is_recorded_still_counts(
+        tmp_path: Path) -> None:
+    """An SMSC may report delivery within milliseconds of its submit_sm_resp, before the
+    worker has recorded the part's message id; the receipt waits for it and is not lost."""
+    smsc = SmscSimulator().start()
+    smsc.behaviour.receipt_delay_s = 0.0
+    try:
+        with delivery_only(tmp_path, smsc) as (app, tasks):
+            send(tasks, 40)
+            run(tasks)
+            engine, settled = app.engine("delivery"), threading.Event()
+            for _ in range(100):
+                if {r["state"] for r in records(engine)} == {"delivered"}:
+                    break
+                settled.wait(0.05)
+            rows = records(engine)
+    finally:
+        smsc.stop()
+    assert len(rows) == 40 and {r["state"] for r in rows} == {"delivered"}
+
 def test_a_stopping_worker_unbinds_from_the_smsc_without_a_warning(
         tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
     """The SMSC's operators see every bind end with an unbind, and a receiver bind with no
