@@ -85,7 +85,8 @@ class Ledger:
     def sent(self, task: NoticeTask, gateway_id: str | None, reason: str | None = None) -> None:
         """Taken by the gateway; an SMS whose receipts all came first moves on at once."""
         with self._transaction() as deps:
-            early = _match_early(deps, sms_parts.c.notice_id == task.notice_id)
+            early = (_match_early(deps, sms_parts.c.notice_id == task.notice_id)
+                     if task.medium is Medium.SMS else [])
             if _move(deps, task.notice_id, S.SENT, only_from=OPEN, gateway_id=gateway_id,
                      reason=reason):
                 _settle_parts(deps, task.notice_id, early[-1].error if early else "")
@@ -149,8 +150,7 @@ def _apply(deps: Deps, message_id: str, state: str, error: str) -> bool:
         sms_parts.c.message_id == message_id)).first()
     if found is None:
         return False
-    deps.db.execute(update(sms_parts).where(sms_parts.c.message_id == message_id)
-                    .values(state=state))
+    _mark_part(deps, message_id, state)
     _settle_parts(deps, found.notice_id, error)
     return True
 
@@ -161,10 +161,14 @@ def _match_early(deps: Deps, where: Any) -> Sequence[Row[str, str, str, str]]:
     matched = deps.db.execute(select(e.message_id, e.state, e.error, p.notice_id)
                               .join(sms_parts, p.message_id == e.message_id).where(where)).all()
     for early in matched:
-        deps.db.execute(update(sms_parts).where(p.message_id == early.message_id)
-                        .values(state=early.state))
+        _mark_part(deps, early.message_id, early.state)
         deps.db.execute(early_receipts.delete().where(e.message_id == early.message_id))
     return matched
+
+
+def _mark_part(deps: Deps, message_id: str, state: str) -> None:
+    deps.db.execute(update(sms_parts).where(sms_parts.c.message_id == message_id)
+                    .values(state=state))
 
 
 def _kept_early(deps: Deps, message_id: str) -> Row[Any] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -11,9 +12,13 @@ from typing import Any
 from sqlalchemy import select
 
 from contracts.notification import Medium, NoticeTask, NotificationKind
+from contracts.status import ClockTicked
 from services.bootstrap import App, bootstrap, delivery_ledger
+from services.delivery import handlers
 from services.delivery.ports import GatewayUnavailable, InDoubt
 from services.delivery.repository import Ledger
+from services.delivery.tables import metadata
+from services.runtime.commands import transaction
 from services.runtime.settings import Settings
 
 
@@ -60,6 +65,12 @@ class NoWait:
 def ledger_on(settings: Settings) -> tuple[App, Ledger]:
     app = bootstrap(settings, names=("delivery",), configure_logs=False)
     return app, delivery_ledger(app)
+
+
+def tick(app: App, settings: Settings, now: datetime) -> None:
+    """The clock's tick, as the delivery worker handles it (receipts awaited too long)."""
+    with transaction(app.engine("delivery"), metadata, app.clock, settings, "delivery") as deps:
+        handlers.expire_unreceipted(ClockTicked(now=now), deps)
 
 
 def notice(body: str = "Bonjour", medium: Medium = Medium.SMS, recipient: str = "+22370000001",

@@ -14,8 +14,7 @@ from services.delivery.receipts import Receipt
 from services.delivery.repository import Ledger
 from services.delivery.tables import early_receipts
 from services.runtime.settings import Settings
-from tests.support.gateways import ledger_on, notice, published
-from tests.unit.test_receipt_timeout import tick
+from tests.support.gateways import ledger_on, notice, published, tick
 
 
 def kept(app: App) -> int:

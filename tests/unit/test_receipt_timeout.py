@@ -4,23 +4,14 @@ This is also how a part left in doubt by a crash (never sent again) reaches the 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from contracts.notification import DeliveryState, Medium
-from contracts.status import ClockTicked
-from services.bootstrap import App
-from services.delivery import channels, handlers, receipts
+from services.delivery import channels, receipts
 from services.delivery.ports import InDoubt
 from services.delivery.repository import Ledger
-from services.delivery.tables import metadata
-from services.runtime.commands import transaction
 from services.runtime.settings import Settings
-from tests.support.gateways import FakeSmsc, NoWait, ledger_on, notice, published
-
-
-def tick(app: App, settings: Settings, now: datetime) -> None:
-    with transaction(app.engine("delivery"), metadata, app.clock, settings, "delivery") as deps:
-        handlers.expire_unreceipted(ClockTicked(now=now), deps)
+from tests.support.gateways import FakeSmsc, NoWait, ledger_on, notice, published, tick
 
 
 def _send_four(ledger: Ledger) -> None:
